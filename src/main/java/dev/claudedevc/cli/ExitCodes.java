@@ -1,0 +1,37 @@
+package dev.claudedevc.cli;
+
+import dev.claudedevc.ClaudeDevcException;
+
+/** The documented exit codes; the one place where failures become numbers. */
+public final class ExitCodes {
+
+    public static final int OK = 0;
+    public static final int INTERNAL_ERROR = 1;
+    public static final int USAGE = 2;
+    public static final int INVALID_DESCRIPTOR = 3;
+    public static final int REFUSED_OVERWRITE = 4;
+    public static final int DRIFT = 5;
+    public static final int INVALID_OUTPUT = 6;
+    public static final int DOCKER_UNAVAILABLE = 7;
+    public static final int BUILD_FAILED = 8;
+    public static final int VERIFICATION_FAILED = 9;
+    public static final int IO_ERROR = 10;
+
+    /** For {@code --help}: code, then meaning. */
+
+    private ExitCodes() {
+    }
+
+    public static int of(ClaudeDevcException.Kind kind) {
+        return switch (kind) {
+            case INVALID_DESCRIPTOR -> INVALID_DESCRIPTOR;
+            case REFUSED_OVERWRITE -> REFUSED_OVERWRITE;
+            case DRIFT -> DRIFT;
+            case INVALID_OUTPUT -> INVALID_OUTPUT;
+            case DOCKER_UNAVAILABLE -> DOCKER_UNAVAILABLE;
+            case BUILD_FAILED -> BUILD_FAILED;
+            case VERIFICATION_FAILED -> VERIFICATION_FAILED;
+            case IO -> IO_ERROR;
+        };
+    }
+}

@@ -1,0 +1,418 @@
+package dev.claudedevc.descriptor;
+
+import dev.claudedevc.ClaudeDevcException;
+import dev.claudedevc.model.ClaudeCode;
+import dev.claudedevc.model.Descriptor;
+import dev.claudedevc.model.DomainRule;
+import dev.claudedevc.model.Endpoint;
+import dev.claudedevc.model.NetworkPolicy;
+import dev.claudedevc.model.Proxy;
+import dev.claudedevc.model.VsCode;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Reads {@code claude-devc.yaml} (or {@code .yml}/{@code .json}) into a validated {@link Descriptor}. The file is
+ * checked as bytes (size, UTF-8, control characters), then as a tree (no aliases, tags or duplicate keys), then key
+ * by key against tight patterns. The first problem ends the read with a located one-line message.
+ */
+public final class DescriptorReader {
+
+    /** Larger descriptors are refused before parsing. */
+    public static final int MAX_BYTES = 256 * 1024;
+    /** Where a descriptor is looked for in a project folder, in this order. */
+    public static final List<String> FILE_NAMES = List.of("claude-devc.yaml", "claude-devc.yml", "claude-devc.json");
+
+    public static final String DEFAULT_IMAGE = "debian:bookworm";
+    public static final String DEFAULT_USER = "dev";
+    public static final List<Integer> DEFAULT_PORTS = List.of(443, 80);
+
+    static final List<String> TOP_KEYS = List.of("name", "image", "user", "packages", "timezone", "claudeCode",
+            "network", "vscode", "containerEnv", "caCertificates", "proxy");
+    static final List<String> CLAUDE_KEYS = List.of("install", "version");
+    static final List<String> NETWORK_KEYS = List.of("mode", "ipv6", "presets", "allowedDomains", "deniedDomains",
+            "allowedCidrs", "ports", "hostAccess", "verify");
+    static final List<String> HOST_ACCESS_KEYS = List.of("ports");
+    static final List<String> VERIFY_KEYS = List.of("allow", "deny");
+    static final List<String> VSCODE_KEYS = List.of("extensions", "settings");
+    static final List<String> PROXY_KEYS = List.of("http", "https", "noProxy");
+    /** Set by claude-devc itself; a descriptor may not override them. */
+    static final List<String> RESERVED_ENV = List.of("CLAUDE_CONFIG_DIR", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY",
+            "http_proxy", "https_proxy", "no_proxy", "NODE_EXTRA_CA_CERTS", "PATH", "TZ");
+
+    private final PresetCatalog presets;
+
+    public DescriptorReader(PresetCatalog presets) {
+        this.presets = presets;
+    }
+
+    /**
+     * Finds and reads the project's descriptor with the built-in presets.
+     *
+     * @param projectDir the project folder
+     * @param file       an explicit descriptor file, or empty to look for {@link #FILE_NAMES}
+     */
+    public static LoadedDescriptor load(Path projectDir, Optional<Path> file) {
+        return new DescriptorReader(PresetCatalog.builtIn()).read(locate(projectDir, file));
+    }
+
+    /** The descriptor file to use: the explicit one, else the first of {@link #FILE_NAMES} that exists. */
+    public static Path locate(Path projectDir, Optional<Path> file) {
+        if (file.isPresent()) {
+            return file.get();
+        }
+        for (String name : FILE_NAMES) {
+            Path candidate = projectDir.resolve(name);
+            if (Files.exists(candidate)) {
+                return candidate;
+            }
+        }
+        throw new ClaudeDevcException(ClaudeDevcException.Kind.INVALID_DESCRIPTOR,
+                "no descriptor in " + projectDir + " (looked for " + String.join(", ", FILE_NAMES)
+                        + "); run 'claude-devc init' to create one");
+    }
+
+    /** Reads and validates one descriptor file. */
+    public LoadedDescriptor read(Path file) {
+        byte[] bytes;
+        try {
+            long size = Files.size(file);
+            if (size > MAX_BYTES) {
+                throw new ClaudeDevcException(ClaudeDevcException.Kind.INVALID_DESCRIPTOR,
+                        Located.Source.display(file) + ": " + size + " bytes is over the " + MAX_BYTES
+                                + "-byte limit for a descriptor");
+            }
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new ClaudeDevcException(ClaudeDevcException.Kind.INVALID_DESCRIPTOR,
+                    Located.Source.display(file) + ": no such file");
+        } catch (IOException e) {
+            throw new ClaudeDevcException(ClaudeDevcException.Kind.INVALID_DESCRIPTOR,
+                    Located.Source.display(file) + ": cannot read: " + e.getMessage(), e);
+        }
+        Descriptor descriptor = parse(bytes, file);
+        return new LoadedDescriptor(file, descriptor, sha256(bytes));
+    }
+
+    /** Validates descriptor bytes; {@code file} names the source in messages and anchors relative paths. */
+    public Descriptor parse(byte[] bytes, Path file) {
+        boolean json = file.getFileName().toString().endsWith(".json");
+        Located.Source source = new Located.Source(file, json ? "JSON" : "YAML");
+        if (bytes.length > MAX_BYTES) {
+            throw source.error(1, 1, "", bytes.length + " bytes is over the " + MAX_BYTES + "-byte limit");
+        }
+        String text = decode(bytes, source);
+        Node root = (json ? TreeParser.json() : TreeParser.yaml()).parse(text, source);
+        Path baseDir = file.toAbsolutePath().getParent();
+        return descriptor(Fields.of(source, root, "", TOP_KEYS), baseDir);
+    }
+
+    private static String decode(byte[] bytes, Located.Source source) {
+        int start = bytes.length >= 3 && (bytes[0] & 0xff) == 0xef && (bytes[1] & 0xff) == 0xbb
+                && (bytes[2] & 0xff) == 0xbf ? 3 : 0;
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes, start, bytes.length - start))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            int line = 1;
+            int column = 1;
+            int bad = firstInvalidUtf8(bytes, start);
+            for (int i = start; i < bad; i++) {
+                if (bytes[i] == '\n') {
+                    line++;
+                    column = 1;
+                } else if ((bytes[i] & 0xc0) != 0x80) {
+                    column++;
+                }
+            }
+            throw source.error(line, column, "", "not valid UTF-8 (byte 0x"
+                    + String.format("%02x", bytes[bad] & 0xff) + " at offset " + bad + ")");
+        }
+        int line = 1;
+        int column = 1;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\n') {
+                line++;
+                column = 1;
+                continue;
+            }
+            if ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7f || c == 0x2028 || c == 0x2029 || c == 0xfeff) {
+                throw source.error(line, column, "", String.format("control character U+%04X is not allowed", (int) c));
+            }
+            column++;
+        }
+        return text;
+    }
+
+    private static int firstInvalidUtf8(byte[] bytes, int start) {
+        for (int i = start; i < bytes.length; ) {
+            int b = bytes[i] & 0xff;
+            int length = b < 0x80 ? 1 : b >= 0xc2 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf5
+                    ? 4 : 0;
+            if (length == 0 || i + length > bytes.length) {
+                return i;
+            }
+            for (int k = 1; k < length; k++) {
+                if ((bytes[i + k] & 0xc0) != 0x80) {
+                    return i;
+                }
+            }
+            try {
+                StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes, i, length));
+            } catch (CharacterCodingException e) {
+                return i;
+            }
+            i += length;
+        }
+        return Math.max(start, bytes.length - 1);
+    }
+
+    private Descriptor descriptor(Fields top, Path baseDir) {
+        String name = top.string("name", Syntax.PROJECT_NAME,
+                        "a project name (lower-case letters, digits and single . _ - between them)")
+                .orElseThrow(() -> top.source().error(top.node(), "name",
+                        "missing required key 'name' (the project's name, e.g. my-app)"));
+        if (name.length() > 63) {
+            throw top.source().error(top.node("name").orElseThrow(), "name", "longer than 63 characters");
+        }
+        String image = top.string("image", Syntax.IMAGE, "an image reference (e.g. debian:bookworm)")
+                .orElse(DEFAULT_IMAGE);
+        String user = top.string("user", Syntax.USER, "a user name (lower-case, at most 32 characters)")
+                .orElse(DEFAULT_USER);
+        if (user.equals("root")) {
+            throw top.source().error(top.node("user").orElseThrow(), "user",
+                    "the agent must not run as root; choose a non-root user name");
+        }
+        List<String> packages = new ArrayList<>(new TreeSet<>(top.list("packages",
+                (n, p) -> top.checkedString(n, p, Syntax.PACKAGE, "a Debian package name (name or name=version)"))));
+        String timezone = top.string("timezone", Syntax.TIMEZONE, "a time zone name such as Europe/Berlin or UTC")
+                .orElse("UTC");
+        ClaudeCode claudeCode = top.section("claudeCode", CLAUDE_KEYS).map(this::claudeCode)
+                .orElse(new ClaudeCode(ClaudeCode.Install.NATIVE, "latest"));
+        NetworkPolicy network = network(top.section("network", NETWORK_KEYS));
+        VsCode vscode = top.section("vscode", VSCODE_KEYS).map(this::vscode)
+                .orElse(new VsCode(List.of(), Map.of()));
+        Map<String, String> env = containerEnv(top);
+        List<String> certificates = caCertificates(top, baseDir);
+        Optional<Proxy> proxy = top.section("proxy", PROXY_KEYS).map(this::proxy);
+        return new Descriptor(name, image, user, packages, timezone, claudeCode, network, vscode, env, certificates,
+                proxy);
+    }
+
+    private ClaudeCode claudeCode(Fields f) {
+        ClaudeCode.Install install = f.enumValue("install", ClaudeCode.Install.class).orElse(ClaudeCode.Install.NATIVE);
+        String version = f.string("version", Syntax.CLAUDE_VERSION, "latest, stable or a version such as 1.0.44")
+                .orElse("latest");
+        return new ClaudeCode(install, version);
+    }
+
+    private NetworkPolicy network(Optional<Fields> section) {
+        if (section.isEmpty()) {
+            return new NetworkPolicy(NetworkPolicy.Mode.ENFORCE, NetworkPolicy.Ipv6Mode.FILTER, List.of(), List.of(),
+                    List.of(), List.of(), DEFAULT_PORTS, List.of(), List.of(), List.of());
+        }
+        Fields f = section.get();
+        NetworkPolicy.Mode mode = f.enumValue("mode", NetworkPolicy.Mode.class).orElse(NetworkPolicy.Mode.ENFORCE);
+        NetworkPolicy.Ipv6Mode ipv6 = f.enumValue("ipv6", NetworkPolicy.Ipv6Mode.class)
+                .orElse(NetworkPolicy.Ipv6Mode.FILTER);
+        List<String> presetNames = distinct(f, "presets", f.list("presets", (n, p) -> {
+            String preset = f.checkedString(n, p, Syntax.PRESET_NAME, "a preset name");
+            if (!presets.names().contains(preset)) {
+                throw f.source().error(n, p, "unknown preset '" + preset + "' (known: "
+                        + String.join(", ", presets.names()) + ")");
+            }
+            return preset;
+        }));
+        List<DomainRule> allowed = distinct(f, "allowedDomains",
+                f.list("allowedDomains", (n, p) -> f.parse(n, p, Syntax::domainRule)));
+        List<DomainRule> denied = distinct(f, "deniedDomains", f.list("deniedDomains", (n, p) -> {
+            DomainRule rule = f.parse(n, p, Syntax::domainRule);
+            if (!rule.isName() || rule.port().isPresent()) {
+                throw f.source().error(n, p, "deniedDomains takes host names or *.suffix without a port; to keep an"
+                        + " address or port closed, leave it out of the allowlist");
+            }
+            return rule;
+        }));
+        var cidrs = distinct(f, "allowedCidrs", f.list("allowedCidrs", (n, p) -> f.parse(n, p, Syntax::cidr)));
+        List<Integer> ports = f.node("ports").isPresent()
+                ? distinct(f, "ports", f.list("ports", f::port)) : DEFAULT_PORTS;
+        if (ports.isEmpty()) {
+            throw f.source().error(f.node("ports").orElseThrow(), f.path("ports"), "needs at least one port");
+        }
+        List<Integer> hostPorts = f.section("hostAccess", HOST_ACCESS_KEYS)
+                .map(h -> distinct(h, "ports", h.list("ports", h::port))).orElse(List.of());
+        Optional<Fields> verify = f.section("verify", VERIFY_KEYS);
+        List<Endpoint> verifyAllow = verify.map(v -> endpoints(v, "allow")).orElse(List.of());
+        List<Endpoint> verifyDeny = verify.map(v -> endpoints(v, "deny")).orElse(List.of());
+        return new NetworkPolicy(mode, ipv6, presetNames, allowed, denied, cidrs, ports, hostPorts, verifyAllow,
+                verifyDeny);
+    }
+
+    private static List<Endpoint> endpoints(Fields v, String key) {
+        return distinct(v, key, v.list(key, (n, p) -> v.parse(n, p, text -> Syntax.endpoint(text, 443))));
+    }
+
+    /** Refuses duplicates (a likely typo), keeping the order given. */
+    private static <T> List<T> distinct(Fields f, String key, List<T> values) {
+        LinkedHashSet<T> seen = new LinkedHashSet<>();
+        for (int i = 0; i < values.size(); i++) {
+            if (!seen.add(values.get(i))) {
+                Node list = f.node(key).orElseThrow();
+                Node item = ((Node.ListNode) list).items().get(i);
+                throw f.source().error(item, f.path(key) + "[" + i + "]", "duplicate entry '" + values.get(i) + "'");
+            }
+        }
+        return List.copyOf(seen);
+    }
+
+    private VsCode vscode(Fields f) {
+        List<String> extensions = new ArrayList<>(new TreeSet<>(f.list("extensions",
+                (n, p) -> f.checkedString(n, p, Syntax.EXTENSION, "an extension id (publisher.name)")
+                        .toLowerCase(java.util.Locale.ROOT))));
+        Map<String, Object> settings = new TreeMap<>();
+        f.node("settings").ifPresent(node -> {
+            if (!(node instanceof Node.MapNode map)) {
+                throw f.source().error(node, f.path("settings"), "expected a mapping, got " + node.typeName());
+            }
+            map.entries().forEach((key, entry) -> {
+                String at = f.path("settings") + "." + key;
+                if (!Syntax.SETTING_KEY.matcher(key).matches()) {
+                    throw f.source().error(entry.keyLine(), entry.keyColumn(), at, "'" + Fields.printable(key)
+                            + "' is not a VS Code setting name");
+                }
+                settings.put(key, jsonValue(f.source(), entry.value(), at));
+            });
+        });
+        return new VsCode(extensions, settings);
+    }
+
+    /** A settings value as plain Java (Map/List/String/Long/Double/Boolean); strings free of control characters. */
+    private static Object jsonValue(Located.Source source, Node node, String at) {
+        if (node instanceof Node.MapNode map) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            map.entries().forEach((k, e) -> {
+                if (Fields.hasControl(k)) {
+                    throw source.error(e.keyLine(), e.keyColumn(), at, "key contains control characters");
+                }
+                out.put(k, jsonValue(source, e.value(), at + "." + k));
+            });
+            return out;
+        }
+        if (node instanceof Node.ListNode list) {
+            List<Object> out = new ArrayList<>();
+            for (int i = 0; i < list.items().size(); i++) {
+                out.add(jsonValue(source, list.items().get(i), at + "[" + i + "]"));
+            }
+            return out;
+        }
+        Object value = ((Node.Scalar) node).value();
+        if (value == null) {
+            throw source.error(node, at, "null is not allowed; leave the setting out instead");
+        }
+        if (value instanceof String s && Fields.hasControl(s)) {
+            throw source.error(node, at, "'" + Fields.printable(s) + "' contains control characters");
+        }
+        return value;
+    }
+
+    private static Map<String, String> containerEnv(Fields top) {
+        Map<String, String> env = new TreeMap<>();
+        top.node("containerEnv").ifPresent(node -> {
+            if (!(node instanceof Node.MapNode map)) {
+                throw top.source().error(node, "containerEnv", "expected a mapping, got " + node.typeName());
+            }
+            map.entries().forEach((key, entry) -> {
+                String at = "containerEnv." + key;
+                if (!Syntax.ENV_NAME.matcher(key).matches()) {
+                    throw top.source().error(entry.keyLine(), entry.keyColumn(), at, "'" + Fields.printable(key)
+                            + "' is not an environment variable name");
+                }
+                if (RESERVED_ENV.contains(key)) {
+                    throw top.source().error(entry.keyLine(), entry.keyColumn(), at,
+                            "is set by claude-devc itself (use the descriptor's own keys, e.g. proxy)");
+                }
+                Node value = entry.value();
+                String text = value instanceof Node.Scalar s && (s.value() instanceof Long || s.value() instanceof Boolean)
+                        ? String.valueOf(s.value())
+                        : top.checkedString(value, at, Syntax.ENV_VALUE,
+                                "a safe value (letters, digits, space and _./:@%+=,~- or ${localEnv:NAME})");
+                env.put(key, text);
+            });
+        });
+        return env;
+    }
+
+    private static List<String> caCertificates(Fields top, Path baseDir) {
+        List<String> paths = top.list("caCertificates", (n, p) -> {
+            String path = top.checkedString(n, p, Syntax.CERT_PATH,
+                    "a relative path to a .crt or .pem file (no '..', no spaces)");
+            if (path.startsWith("../") || path.contains("/../") || path.contains("/./") || path.startsWith("./")) {
+                throw top.source().error(n, p, "'" + path + "' must be a plain relative path below the project");
+            }
+            Path file = baseDir.resolve(path);
+            try {
+                if (!Files.isRegularFile(file)) {
+                    throw top.source().error(n, p, "'" + path + "' does not exist (relative to " + baseDir + ")");
+                }
+                if (Files.size(file) > 1024 * 1024) {
+                    throw top.source().error(n, p, "'" + path + "' is larger than 1 MiB");
+                }
+                String pem = Files.readString(file, StandardCharsets.US_ASCII);
+                if (!pem.contains("-----BEGIN CERTIFICATE-----")) {
+                    throw top.source().error(n, p, "'" + path + "' is not a PEM certificate");
+                }
+            } catch (IOException e) {
+                throw top.source().error(n, p, "'" + path + "' cannot be read: " + e.getMessage());
+            }
+            return path;
+        });
+        LinkedHashSet<String> baseNames = new LinkedHashSet<>();
+        for (String path : paths) {
+            String base = path.substring(path.lastIndexOf('/') + 1);
+            if (!baseNames.add(base)) {
+                throw top.source().error(top.node("caCertificates").orElseThrow(), "caCertificates",
+                        "two certificates are named '" + base + "'; file names must be unique");
+            }
+        }
+        return paths;
+    }
+
+    private Proxy proxy(Fields f) {
+        Optional<String> http = f.string("http", Syntax.PROXY_URL, "a proxy URL such as http://proxy.corp.example:3128");
+        Optional<String> https = f.string("https", Syntax.PROXY_URL,
+                "a proxy URL such as http://proxy.corp.example:3128");
+        List<String> noProxy = f.list("noProxy", (n, p) -> f.checkedString(n, p, Syntax.NO_PROXY,
+                "a host, .suffix, IP or CIDR"));
+        return new Proxy(http, https, noProxy);
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

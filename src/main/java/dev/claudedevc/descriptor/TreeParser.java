@@ -1,0 +1,144 @@
+package dev.claudedevc.descriptor;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.yaml.snakeyaml.LoaderOptions;
+
+/**
+ * Streams YAML or JSON into a {@link Node} tree with positions. Deliberately narrower than YAML: no anchors or
+ * aliases (so no alias bombs), no duplicate keys, no tags, a bounded depth, string keys only.
+ */
+final class TreeParser {
+
+    /** Deep enough for any real descriptor (settings objects included), shallow enough to stop abuse. */
+    static final int MAX_DEPTH = 16;
+
+    private final JsonFactory factory;
+
+    private TreeParser(JsonFactory factory) {
+        this.factory = factory;
+    }
+
+    static TreeParser yaml() {
+        LoaderOptions options = new LoaderOptions();
+        options.setAllowDuplicateKeys(false);
+        options.setMaxAliasesForCollections(0);
+        options.setNestingDepthLimit(MAX_DEPTH + 4);
+        options.setCodePointLimit(DescriptorReader.MAX_BYTES);
+        return new TreeParser(YAMLFactory.builder().loaderOptions(options).build());
+    }
+
+    static TreeParser json() {
+        return new TreeParser(JsonFactory.builder()
+                .enable(JsonReadFeature.ALLOW_JAVA_COMMENTS)
+                .enable(JsonReadFeature.ALLOW_TRAILING_COMMA)
+                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH + 4).build())
+                .build());
+    }
+
+    /** Parses one document; an empty document is an empty mapping. */
+    Node parse(String text, Located.Source source) {
+        try (JsonParser parser = factory.createParser(text)) {
+            JsonToken first = parser.nextToken();
+            if (first == null) {
+                return new Node.MapNode(Map.of(), 1, 1);
+            }
+            Node root = read(parser, source, "", 0);
+            if (parser.nextToken() != null) {
+                throw source.error(line(parser), column(parser), "", "more than one document in the file");
+            }
+            return root;
+        } catch (JsonProcessingException e) {
+            JsonLocation where = e.getLocation();
+            String reason = e.getOriginalMessage().lines().findFirst().orElse("syntax error");
+            throw source.error(where == null ? 1 : Math.max(1, where.getLineNr()),
+                    where == null ? 1 : Math.max(1, where.getColumnNr()), "", "not valid " + source.format() + ": "
+                            + reason);
+        } catch (IOException e) {
+            throw source.error(1, 1, "", "cannot parse: " + e.getMessage());
+        }
+    }
+
+    private Node read(JsonParser parser, Located.Source source, String path, int depth) throws IOException {
+        int line = line(parser);
+        int column = column(parser);
+        if (depth > MAX_DEPTH) {
+            throw source.error(line, column, path, "nested deeper than " + MAX_DEPTH + " levels");
+        }
+        rejectAnchors(parser, source, path);
+        JsonToken token = parser.currentToken();
+        switch (token) {
+            case START_OBJECT: {
+                Map<String, Node.Entry> entries = new LinkedHashMap<>();
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    String key = parser.currentName();
+                    int keyLine = line(parser);
+                    int keyColumn = column(parser);
+                    String childPath = Located.child(path, key);
+                    if (entries.containsKey(key)) {
+                        throw source.error(keyLine, keyColumn, childPath, "duplicate key");
+                    }
+                    parser.nextToken();
+                    entries.put(key, new Node.Entry(read(parser, source, childPath, depth + 1), keyLine, keyColumn));
+                }
+                return new Node.MapNode(entries, line, column);
+            }
+            case START_ARRAY: {
+                List<Node> items = new ArrayList<>();
+                while (parser.nextToken() != JsonToken.END_ARRAY) {
+                    items.add(read(parser, source, path + "[" + items.size() + "]", depth + 1));
+                }
+                return new Node.ListNode(items, line, column);
+            }
+            case VALUE_STRING:
+                return new Node.Scalar(parser.getText(), line, column);
+            case VALUE_NUMBER_INT:
+                if (parser.getNumberType() != JsonParser.NumberType.INT
+                        && parser.getNumberType() != JsonParser.NumberType.LONG) {
+                    throw source.error(line, column, path, "number out of range");
+                }
+                return new Node.Scalar(parser.getLongValue(), line, column);
+            case VALUE_NUMBER_FLOAT:
+                return new Node.Scalar(parser.getDoubleValue(), line, column);
+            case VALUE_TRUE:
+                return new Node.Scalar(Boolean.TRUE, line, column);
+            case VALUE_FALSE:
+                return new Node.Scalar(Boolean.FALSE, line, column);
+            case VALUE_NULL:
+                return new Node.Scalar(null, line, column);
+            default:
+                throw source.error(line, column, path, "unsupported value (" + token + ")");
+        }
+    }
+
+    private static void rejectAnchors(JsonParser parser, Located.Source source, String path) throws IOException {
+        if (parser instanceof YAMLParser yaml) {
+            if (yaml.getCurrentAnchor() != null) {
+                throw source.error(line(parser), column(parser), path, "YAML anchors and aliases are not allowed");
+            }
+            if (yaml.getTypeId() != null) {
+                throw source.error(line(parser), column(parser), path, "YAML tags are not allowed");
+            }
+        }
+    }
+
+    private static int line(JsonParser parser) {
+        return Math.max(1, parser.currentTokenLocation().getLineNr());
+    }
+
+    private static int column(JsonParser parser) {
+        return Math.max(1, parser.currentTokenLocation().getColumnNr());
+    }
+}

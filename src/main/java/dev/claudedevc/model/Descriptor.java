@@ -1,0 +1,60 @@
+package dev.claudedevc.model;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A project's claude-devc descriptor ({@code claude-devc.yaml}), validated.
+ *
+ * @param name            project name, {@code [a-z0-9][a-z0-9._-]*}; names the image and the volumes
+ * @param image           base image reference (Debian-based: the Dockerfile uses apt)
+ * @param user            the non-root user the agent runs as
+ * @param packages        extra Debian packages, sorted and unique
+ * @param timezone        an IANA zone name such as {@code Europe/Berlin}
+ * @param claudeCode      how Claude Code is installed
+ * @param network         the egress policy
+ * @param vscode          VS Code customisations
+ * @param containerEnv    environment of the running container, sorted by name
+ * @param caCertificates  extra CA certificate files, relative to the descriptor's folder
+ * @param proxy           outbound proxy settings, if any
+ */
+public record Descriptor(
+        String name,
+        String image,
+        String user,
+        List<String> packages,
+        String timezone,
+        ClaudeCode claudeCode,
+        NetworkPolicy network,
+        VsCode vscode,
+        Map<String, String> containerEnv,
+        List<String> caCertificates,
+        Optional<Proxy> proxy) {
+
+    public Descriptor {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(image, "image");
+        Objects.requireNonNull(user, "user");
+        packages = List.copyOf(packages);
+        Objects.requireNonNull(timezone, "timezone");
+        Objects.requireNonNull(claudeCode, "claudeCode");
+        Objects.requireNonNull(network, "network");
+        Objects.requireNonNull(vscode, "vscode");
+        containerEnv = Map.copyOf(containerEnv);
+        caCertificates = List.copyOf(caCertificates);
+        Objects.requireNonNull(proxy, "proxy");
+    }
+
+    /** The home directory of {@link #user()} in the image. */
+    public String home() {
+        return "/home/" + user;
+    }
+
+    /** Returns a copy with another base image (the {@code --base-image} override). */
+    public Descriptor withImage(String newImage) {
+        return new Descriptor(name, newImage, user, packages, timezone, claudeCode, network, vscode, containerEnv,
+                caCertificates, proxy);
+    }
+}

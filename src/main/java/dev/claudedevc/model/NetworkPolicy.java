@@ -1,0 +1,50 @@
+package dev.claudedevc.model;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The egress policy of the container.
+ *
+ * @param mode           enforce (deny what is not allowed) or audit (allow all, record what enforce would deny)
+ * @param ipv6           filter IPv6 like IPv4, or block it entirely
+ * @param presets        names of presets whose domains are allowed, in the order given
+ * @param allowedDomains allowed destinations, in the grammar of Claude Code's {@code sandbox.network.allowedDomains}
+ * @param deniedDomains  names never resolved, even if an allowed wildcard covers them
+ * @param allowedCidrs   allowed address ranges (IPv4 and IPv6), reachable on {@link #ports()}
+ * @param ports          the TCP ports of entries that name none (default 443 and 80)
+ * @param hostPorts      TCP ports on the container's gateway (the Docker host) the agent may reach; empty = none
+ * @param verifyAllow    targets the firewall's self-test must reach
+ * @param verifyDeny     targets the firewall's self-test must find blocked
+ */
+public record NetworkPolicy(
+        Mode mode,
+        Ipv6Mode ipv6,
+        List<String> presets,
+        List<DomainRule> allowedDomains,
+        List<DomainRule> deniedDomains,
+        List<Cidr> allowedCidrs,
+        List<Integer> ports,
+        List<Integer> hostPorts,
+        List<Endpoint> verifyAllow,
+        List<Endpoint> verifyDeny) {
+
+    /** Whether non-allowed traffic is rejected or only recorded. */
+    public enum Mode { ENFORCE, AUDIT }
+
+    /** What happens to IPv6. */
+    public enum Ipv6Mode { FILTER, BLOCK }
+
+    public NetworkPolicy {
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(ipv6, "ipv6");
+        presets = List.copyOf(presets);
+        allowedDomains = List.copyOf(allowedDomains);
+        deniedDomains = List.copyOf(deniedDomains);
+        allowedCidrs = List.copyOf(allowedCidrs);
+        ports = List.copyOf(ports);
+        hostPorts = List.copyOf(hostPorts);
+        verifyAllow = List.copyOf(verifyAllow);
+        verifyDeny = List.copyOf(verifyDeny);
+    }
+}
