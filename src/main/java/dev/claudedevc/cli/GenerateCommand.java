@@ -1,13 +1,87 @@
 package dev.claudedevc.cli;
 
+import dev.claudedevc.ClaudeDevcException;
+import dev.claudedevc.generate.Drift;
+import dev.claudedevc.generate.GeneratedTree;
+import dev.claudedevc.generate.Manifest;
+import dev.claudedevc.generate.TreeWriter;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** Placeholder. */
-@Command(name = "generate", description = "Not yet available.")
+/** {@code generate}: re-renders {@code .devcontainer/}, or with {@code --check} reports drift. */
+@Command(name = "generate", mixinStandardHelpOptions = true,
+        description = {"Renders .devcontainer/ from the descriptor (byte-for-byte deterministic).",
+            "Files claude-devc generated before are replaced; files edited by hand are not, unless --force.",
+            "With --check, writes nothing and exits 5 with a unified diff when the files on disk drifted."})
 final class GenerateCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ProjectOptions project;
+
+    @Option(names = "--check", description = "Compare instead of writing; exit 5 and print a diff on drift.")
+    boolean check;
+
+    @Option(names = "--force", description = "Overwrite files even if they were edited by hand.")
+    boolean force;
+
+    @Option(names = "--json", description = "Print the result as JSON.")
+    boolean json;
+
     @Override
     public Integer call() {
-        throw new UnsupportedOperationException("generate");
+        Workspace workspace = Workspace.open(project);
+        GeneratedTree tree = workspace.generator().generate(workspace.loaded());
+        PrintWriter out = spec.commandLine().getOut();
+        if (check) {
+            List<Drift.Difference> drift = Drift.check(workspace.outputDir(), tree);
+            if (json) {
+                Map<String, Object> result = new LinkedHashMap<>();
+                result.put("upToDate", drift.isEmpty());
+                result.put("drifted", drift.stream().map(Drift.Difference::path).toList());
+                result.put("diff", drift.stream().map(Drift.Difference::diff).reduce("", String::concat));
+                Output.json(out, result);
+            } else {
+                drift.forEach(d -> out.print(d.diff()));
+                out.flush();
+            }
+            if (!drift.isEmpty()) {
+                throw new ClaudeDevcException(ClaudeDevcException.Kind.DRIFT, drift.size() + " file(s) in "
+                        + Output.display(workspace.outputDir()) + " differ from what the descriptor renders: "
+                        + String.join(", ", drift.stream().map(Drift.Difference::path).toList())
+                        + " (run claude-devc generate)");
+            }
+            if (!json) {
+                spec.commandLine().getErr().println("up to date: " + Output.display(workspace.outputDir()));
+            }
+            return ExitCodes.OK;
+        }
+        List<TreeWriter.Written> written = TreeWriter.write(workspace.outputDir(), new ArrayList<>(tree.files()),
+                force, Manifest.read(workspace.outputDir()));
+        report(out, written, json);
+        return ExitCodes.OK;
+    }
+
+    static void report(PrintWriter out, List<TreeWriter.Written> written, boolean json) {
+        if (json) {
+            Output.json(out, Map.of("files", written.stream().map(w -> Map.of(
+                    "path", Output.display(w.path()),
+                    "outcome", w.outcome().name().toLowerCase(java.util.Locale.ROOT))).toList()));
+            return;
+        }
+        for (TreeWriter.Written w : written) {
+            out.printf("%-9s %s%n", w.outcome().name().toLowerCase(java.util.Locale.ROOT), Output.display(w.path()));
+        }
     }
 }

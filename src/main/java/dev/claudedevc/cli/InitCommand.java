@@ -1,13 +1,192 @@
 package dev.claudedevc.cli;
 
+import dev.claudedevc.ClaudeDevcException;
+import dev.claudedevc.assets.Assets;
+import dev.claudedevc.descriptor.DescriptorReader;
+import dev.claudedevc.descriptor.LoadedDescriptor;
+import dev.claudedevc.descriptor.PresetCatalog;
+import dev.claudedevc.descriptor.Syntax;
+import dev.claudedevc.generate.GeneratedFile;
+import dev.claudedevc.generate.Generator;
+import dev.claudedevc.generate.Manifest;
+import dev.claudedevc.generate.TreeWriter;
+import dev.claudedevc.render.MustacheTemplateRenderer;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** Placeholder. */
-@Command(name = "init", description = "Not yet available.")
+/** {@code init}: writes a descriptor for the project (from flags and what it detects) and renders it. */
+@Command(name = "init", mixinStandardHelpOptions = true,
+        description = {"Writes claude-devc.yaml for this project and renders .devcontainer/.",
+            "Presets are picked from what the project holds (package.json: npm; pom.xml, build.gradle: maven;",
+            "pyproject.toml, requirements.txt: pypi; go.mod: go; Cargo.toml: crates) plus anthropic.",
+            "Never overwrites an existing file without --force."})
 final class InitCommand implements Callable<Integer> {
+
+    /** Marker files and the preset each one implies, in the order they are reported. */
+    static final Map<String, String> DETECTORS = detectors();
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ProjectOptions project;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "Project name (default: the folder's name).")
+    String name;
+
+    @Option(names = "--image", paramLabel = "IMAGE", description = "Base image (default: ${DEFAULT-VALUE}).",
+            defaultValue = DescriptorReader.DEFAULT_IMAGE)
+    String image;
+
+    @Option(names = "--user", paramLabel = "USER", description = "Container user (default: ${DEFAULT-VALUE}).",
+            defaultValue = DescriptorReader.DEFAULT_USER)
+    String user;
+
+    @Option(names = "--claude-install", paramLabel = "METHOD", defaultValue = "native",
+            description = "How to install Claude Code: native, npm or none (default: ${DEFAULT-VALUE}).")
+    String install;
+
+    @Option(names = "--preset", paramLabel = "NAME", description = "Add a preset (repeatable).")
+    List<String> presets = new ArrayList<>();
+
+    @Option(names = "--allow", paramLabel = "DOMAIN", description = "Allow a destination (repeatable).")
+    List<String> allow = new ArrayList<>();
+
+    @Option(names = "--no-detect", description = "Do not pick presets from the project's files.")
+    boolean noDetect;
+
+    @Option(names = "--force", description = "Overwrite existing files.")
+    boolean force;
+
+    @Option(names = "--json", description = "Print the result as JSON.")
+    boolean json;
+
     @Override
     public Integer call() {
-        throw new UnsupportedOperationException("init");
+        Path dir = project.projectDir();
+        if (!Files.isDirectory(dir)) {
+            throw new ClaudeDevcException(ClaudeDevcException.Kind.IO, dir + " is not a folder");
+        }
+        Path descriptorFile = project.descriptorFile().orElse(dir.resolve(DescriptorReader.FILE_NAMES.get(0)));
+        Assets assets = Assets.withOverrides(project.templatesDir());
+        PresetCatalog catalog = PresetCatalog.from(assets);
+
+        List<String> detected = noDetect ? List.of() : detect(dir);
+        LinkedHashSet<String> chosen = new LinkedHashSet<>();
+        chosen.add("anthropic");
+        chosen.addAll(detected);
+        chosen.addAll(presets);
+        String text = new MustacheTemplateRenderer(assets).render("templates/claude-devc.yaml.mustache",
+                view(dir, chosen, detected));
+        byte[] descriptorBytes = text.getBytes(StandardCharsets.UTF_8);
+
+        // Validate what we are about to write exactly as a later read will: a bad flag fails here, writing nothing.
+        DescriptorReader reader = new DescriptorReader(catalog);
+        LoadedDescriptor loaded = new LoadedDescriptor(descriptorFile, reader.parse(descriptorBytes, descriptorFile),
+                "");
+        Generator generator = new Generator(assets, catalog);
+        List<GeneratedFile> files = new ArrayList<>();
+        files.add(new GeneratedFile(dir.relativize(descriptorFile).toString(), descriptorBytes, false));
+        generator.generate(loaded).files().forEach(f -> files.add(new GeneratedFile(
+                Generator.OUTPUT_DIR + "/" + f.path(), f.content(), f.executable())));
+        List<TreeWriter.Written> written = TreeWriter.write(dir, files, force,
+                prefixed(Manifest.read(dir.resolve(Generator.OUTPUT_DIR))));
+
+        PrintWriter err = spec.commandLine().getErr();
+        if (!detected.isEmpty()) {
+            err.println("detected: " + String.join(", ", detected));
+        }
+        GenerateCommand.report(spec.commandLine().getOut(), written, json);
+        if (!json) {
+            err.println("next: review " + Output.display(descriptorFile)
+                    + ", then build and verify (claude-devc build && claude-devc verify) or \"Reopen in Container\".");
+        }
+        return ExitCodes.OK;
+    }
+
+    private static Map<String, String> prefixed(Map<String, String> hashes) {
+        Map<String, String> out = new LinkedHashMap<>();
+        hashes.forEach((path, sha) -> out.put(Generator.OUTPUT_DIR + "/" + path, sha));
+        return out;
+    }
+
+    private Map<String, Object> view(Path dir, LinkedHashSet<String> chosen, List<String> detected) {
+        String projectName = name != null ? name : defaultName(dir);
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("name", requireMatch(projectName, Syntax.PROJECT_NAME, "--name"));
+        view.put("image", requireMatch(image, Syntax.IMAGE, "--image"));
+        view.put("user", requireMatch(user, Syntax.USER, "--user"));
+        view.put("install", requireMatch(install.toLowerCase(Locale.ROOT),
+                java.util.regex.Pattern.compile("native|npm|none"), "--claude-install"));
+        view.put("presets", chosen.stream().map(p -> Map.of("name",
+                requireMatch(p, Syntax.PRESET_NAME, "--preset"))).toList());
+        view.put("detectedNote", detected.isEmpty() ? "anthropic is always needed"
+                : "detected " + String.join(", ", detected));
+        view.put("allowedDomains", allow.stream().map(a -> {
+            try {
+                return Map.of("entry", Syntax.domainRule(a).toString());
+            } catch (IllegalArgumentException e) {
+                throw new ClaudeDevcException(ClaudeDevcException.Kind.INVALID_DESCRIPTOR,
+                        "--allow " + a + ": " + e.getMessage());
+            }
+        }).toList());
+        return view;
+    }
+
+    private static String requireMatch(String value, java.util.regex.Pattern pattern, String option) {
+        if (!pattern.matcher(value).matches()) {
+            throw new ClaudeDevcException(ClaudeDevcException.Kind.INVALID_DESCRIPTOR,
+                    option + " '" + value + "' is not valid (must match " + pattern + ")");
+        }
+        return value;
+    }
+
+    /** The folder's name made into a valid project name. */
+    static String defaultName(Path dir) {
+        Path fileName = dir.getFileName();
+        String base = fileName == null ? "" : fileName.toString().toLowerCase(Locale.ROOT);
+        String cleaned = base.replaceAll("[^a-z0-9._-]+", "-").replaceAll("^[._-]+|[._-]+$", "")
+                .replaceAll("([._-])[._-]+", "$1");
+        if (cleaned.length() > 63) {
+            cleaned = cleaned.substring(0, 63).replaceAll("[._-]+$", "");
+        }
+        return cleaned.isEmpty() ? "project" : cleaned;
+    }
+
+    static List<String> detect(Path dir) {
+        LinkedHashSet<String> found = new LinkedHashSet<>();
+        DETECTORS.forEach((marker, preset) -> {
+            if (Files.exists(dir.resolve(marker))) {
+                found.add(preset);
+            }
+        });
+        return List.copyOf(found);
+    }
+
+    private static Map<String, String> detectors() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("package.json", "npm");
+        m.put("pom.xml", "maven");
+        m.put("build.gradle", "maven");
+        m.put("build.gradle.kts", "maven");
+        m.put("pyproject.toml", "pypi");
+        m.put("requirements.txt", "pypi");
+        m.put("go.mod", "go");
+        m.put("Cargo.toml", "crates");
+        return m;
     }
 }

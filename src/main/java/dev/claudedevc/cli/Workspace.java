@@ -1,0 +1,22 @@
+package dev.claudedevc.cli;
+
+import dev.claudedevc.descriptor.DescriptorReader;
+import dev.claudedevc.descriptor.LoadedDescriptor;
+import dev.claudedevc.generate.Generator;
+import java.nio.file.Path;
+
+/** What most commands start from: the project's descriptor, read with the presets of the chosen templates. */
+record Workspace(Path projectDir, Generator generator, LoadedDescriptor loaded) {
+
+    static Workspace open(ProjectOptions options) {
+        Generator generator = Generator.forTemplates(options.templatesDir());
+        Path file = DescriptorReader.locate(options.projectDir(), options.descriptorFile());
+        LoadedDescriptor loaded = new DescriptorReader(generator.presets()).read(file);
+        return new Workspace(options.projectDir(), generator, loaded);
+    }
+
+    /** Where the rendered files go: {@code .devcontainer/} beside the descriptor. */
+    Path outputDir() {
+        return loaded.projectDir().resolve(Generator.OUTPUT_DIR);
+    }
+}

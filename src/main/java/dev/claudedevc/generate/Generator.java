@@ -1,0 +1,173 @@
+package dev.claudedevc.generate;
+
+import dev.claudedevc.ClaudeDevcException;
+import dev.claudedevc.assets.Assets;
+import dev.claudedevc.descriptor.LoadedDescriptor;
+import dev.claudedevc.descriptor.PresetCatalog;
+import dev.claudedevc.model.ClaudeCode;
+import dev.claudedevc.model.Descriptor;
+import dev.claudedevc.render.MustacheTemplateRenderer;
+import dev.claudedevc.render.TemplateRenderer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Renders {@code .devcontainer/} from a descriptor: a pure function of the descriptor, the assets and the CA
+ * certificate files it names. Each output file has one contributor method below.
+ */
+public final class Generator {
+
+    /** The output folder's name inside a project. */
+    public static final String OUTPUT_DIR = ".devcontainer";
+    /** Where the firewall and its policy live in the image (see firewall/README.md). */
+    public static final String FIREWALL_PATH = "/usr/local/sbin/claude-devc-firewall";
+    public static final String POLICY_PATH = "/etc/claude-devc/policy.conf";
+
+    static final String DEVCONTAINER_TEMPLATE = "templates/devcontainer.json.mustache";
+    static final String DOCKERFILE_TEMPLATE = "templates/Dockerfile.mustache";
+    static final String POLICY_TEMPLATE = "templates/claude-devc-policy.conf.mustache";
+    static final String FIREWALL_SCRIPT = "firewall/claude-devc-firewall.sh";
+
+    /** Packages the firewall, its self-test and `verify` need in every image. */
+    static final List<String> BASE_PACKAGES = List.of("bind9-dnsutils", "ca-certificates", "curl", "dnsmasq-base",
+            "iproute2", "ipset", "iptables", "procps", "socat", "sudo");
+
+    private final Assets assets;
+    private final TemplateRenderer renderer;
+    private final PresetCatalog presets;
+
+    public Generator(Assets assets, PresetCatalog presets) {
+        this.assets = assets;
+        this.renderer = new MustacheTemplateRenderer(assets);
+        this.presets = presets;
+    }
+
+    /** A generator over the built-in assets, or a team folder's overrides. */
+    public static Generator forTemplates(java.util.Optional<Path> templatesDir) {
+        Assets assets = Assets.withOverrides(templatesDir);
+        return new Generator(assets, PresetCatalog.from(assets));
+    }
+
+    public PresetCatalog presets() {
+        return presets;
+    }
+
+    public GeneratedTree generate(LoadedDescriptor loaded) {
+        Descriptor d = loaded.descriptor();
+        GeneratedTree tree = new GeneratedTree();
+        tree.add(devcontainerJson(d));
+        tree.add(dockerfile(d));
+        tree.add(firewallScript());
+        tree.add(policy(d));
+        caCertificates(d, loaded.projectDir()).forEach(tree::add);
+        tree.add(Manifest.of(tree));
+        return tree;
+    }
+
+    private GeneratedFile devcontainerJson(Descriptor d) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("name", JsonText.of(d.name(), 2));
+        view.put("user", JsonText.of(d.user(), 2));
+        view.put("runArgs", JsonText.of(List.of("--cap-add=NET_ADMIN", "--cap-add=NET_RAW"), 2));
+        view.put("mounts", JsonText.of(List.of(
+                "source=claude-devc-${devcontainerId}-config,target=" + claudeConfigDir(d) + ",type=volume",
+                "source=claude-devc-${devcontainerId}-history,target=/commandhistory,type=volume"), 2));
+        Map<String, String> env = new TreeMap<>(d.containerEnv());
+        env.put("CLAUDE_CONFIG_DIR", claudeConfigDir(d));
+        d.proxy().ifPresent(proxy -> {
+            proxy.http().ifPresent(u -> env.put("HTTP_PROXY", u));
+            proxy.https().ifPresent(u -> env.put("HTTPS_PROXY", u));
+            if (!proxy.noProxy().isEmpty()) {
+                env.put("NO_PROXY", String.join(",", proxy.noProxy()));
+            }
+        });
+        view.put("containerEnv", JsonText.of(env, 2));
+        view.put("extensions", JsonText.of(d.vscode().extensions(), 6));
+        view.put("settings", JsonText.of(new TreeMap<>(d.vscode().settings()), 6));
+        view.put("postStartCommand", JsonText.of("sudo " + FIREWALL_PATH, 2));
+        return GeneratedFile.text("devcontainer.json", render(DEVCONTAINER_TEMPLATE, view), false);
+    }
+
+    private GeneratedFile dockerfile(Descriptor d) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("image", d.image());
+        view.put("timezone", d.timezone());
+        view.put("user", d.user());
+        view.put("home", d.home());
+        List<String> packages = new ArrayList<>(BASE_PACKAGES);
+        if (d.claudeCode().install() == ClaudeCode.Install.NPM) {
+            packages.add("nodejs");
+            packages.add("npm");
+        }
+        d.packages().stream().filter(p -> !packages.contains(p)).forEach(packages::add);
+        view.put("packages", packages.stream().sorted().distinct().map(p -> Map.of("name", p)).toList());
+        view.put("caCertificates", !d.caCertificates().isEmpty());
+        view.put("claudeNpm", d.claudeCode().install() == ClaudeCode.Install.NPM);
+        view.put("claudeNative", d.claudeCode().install() == ClaudeCode.Install.NATIVE);
+        view.put("claudeVersion", d.claudeCode().version());
+        view.put("claudeConfigDir", claudeConfigDir(d));
+        view.put("firewallPath", FIREWALL_PATH);
+        view.put("policyPath", POLICY_PATH);
+        return GeneratedFile.text("Dockerfile", render(DOCKERFILE_TEMPLATE, view), false);
+    }
+
+    private GeneratedFile firewallScript() {
+        byte[] script = assets.read(FIREWALL_SCRIPT).orElseThrow(() -> new ClaudeDevcException(
+                ClaudeDevcException.Kind.INVALID_OUTPUT, "missing firewall asset " + FIREWALL_SCRIPT));
+        return GeneratedFile.text("claude-devc-firewall.sh",
+                new String(script, java.nio.charset.StandardCharsets.UTF_8), true);
+    }
+
+    private GeneratedFile policy(Descriptor d) {
+        FirewallPolicy policy = FirewallPolicy.of(d, presets);
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("project", d.name());
+        view.put("mode", policy.mode());
+        view.put("ipv6", policy.ipv6());
+        List<Map<String, Object>> groups = new ArrayList<>();
+        for (int i = 0; i < policy.groups().size(); i++) {
+            groups.add(Map.of("id", i, "ports", policy.groups().get(i)));
+        }
+        view.put("groups", groups);
+        view.put("names", policy.names().stream()
+                .map(n -> Map.of("group", n.group(), "match", n.match(), "host", n.host())).toList());
+        view.put("nets", policy.nets().stream().map(n -> Map.of("group", n.group(), "cidr", n.cidr())).toList());
+        view.put("denied", policy.denied().stream().map(h -> Map.of("host", h)).toList());
+        view.put("hostPorts", policy.hostPorts().stream().map(p -> Map.of("port", p)).toList());
+        view.put("verifyAllow", policy.verifyAllow().stream()
+                .map(e -> Map.of("host", e.host(), "port", e.port())).toList());
+        view.put("verifyDeny", policy.verifyDeny().stream()
+                .map(e -> Map.of("host", e.host(), "port", e.port())).toList());
+        return GeneratedFile.text("claude-devc-policy.conf", render(POLICY_TEMPLATE, view), false);
+    }
+
+    private static List<GeneratedFile> caCertificates(Descriptor d, Path projectDir) {
+        List<GeneratedFile> files = new ArrayList<>();
+        for (String path : d.caCertificates()) {
+            String base = path.substring(path.lastIndexOf('/') + 1);
+            String name = base.substring(0, base.lastIndexOf('.')) + ".crt";
+            try {
+                files.add(GeneratedFile.text("ca-certificates/" + name, Files.readString(projectDir.resolve(path)),
+                        false));
+            } catch (IOException e) {
+                throw new ClaudeDevcException(ClaudeDevcException.Kind.INVALID_DESCRIPTOR,
+                        "caCertificates: cannot read " + path + ": " + e.getMessage(), e);
+            }
+        }
+        return files;
+    }
+
+    private static String claudeConfigDir(Descriptor d) {
+        return d.home() + "/.claude";
+    }
+
+    private String render(String template, Map<String, Object> view) {
+        return renderer.render(template, view);
+    }
+}

@@ -1,0 +1,151 @@
+package dev.claudedevc.generate;
+
+import dev.claudedevc.ClaudeDevcException;
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Writes files safely: every conflict is found before anything is written (so a refusal writes nothing), each
+ * file goes to a temporary sibling and is moved into place atomically, and modes are set explicitly.
+ */
+public final class TreeWriter {
+
+    /** What happened to one file. */
+    public enum Outcome { CREATED, UPDATED, UNCHANGED }
+
+    /**
+     * One written file.
+     *
+     * @param path    the file
+     * @param outcome what happened
+     */
+    public record Written(Path path, Outcome outcome) {
+    }
+
+    private static final Set<PosixFilePermission> EXECUTABLE = PosixFilePermissions.fromString("rwxr-xr-x");
+    private static final Set<PosixFilePermission> REGULAR = PosixFilePermissions.fromString("rw-r--r--");
+
+    private TreeWriter() {
+    }
+
+    /**
+     * Writes {@code files} (paths relative to {@code root}).
+     *
+     * @param force overwrite files whose content differs; without it such a file stops the whole write
+     * @throws ClaudeDevcException REFUSED_OVERWRITE naming every conflicting file, before anything is written
+     */
+    public static List<Written> write(Path root, List<GeneratedFile> files, boolean force) {
+        return write(root, files, force, Map.of());
+    }
+
+    /**
+     * Writes {@code files}, replacing without {@code force} those whose current content is exactly what an earlier
+     * run generated ({@code previous}: path to SHA-256, from the manifest): such a file holds no edit of the user's.
+     */
+    public static List<Written> write(Path root, List<GeneratedFile> files, boolean force,
+            Map<String, String> previous) {
+        List<Path> conflicts = new ArrayList<>();
+        List<Outcome> plan = new ArrayList<>();
+        for (GeneratedFile file : files) {
+            Path target = root.resolve(file.path());
+            Outcome outcome = plan(target, file);
+            if (outcome == Outcome.UPDATED && !force && !unedited(target, previous.get(file.path()))) {
+                conflicts.add(target);
+            }
+            plan.add(outcome);
+        }
+        if (!conflicts.isEmpty()) {
+            StringBuilder message = new StringBuilder("refusing to overwrite ");
+            message.append(conflicts.size() == 1 ? "an existing file: " : conflicts.size() + " existing files: ");
+            for (int i = 0; i < conflicts.size(); i++) {
+                message.append(i == 0 ? "" : ", ").append(conflicts.get(i));
+            }
+            message.append(" (nothing was written; use --force to replace)");
+            throw new ClaudeDevcException(ClaudeDevcException.Kind.REFUSED_OVERWRITE, message.toString());
+        }
+        List<Written> written = new ArrayList<>();
+        for (int i = 0; i < files.size(); i++) {
+            GeneratedFile file = files.get(i);
+            Path target = root.resolve(file.path());
+            if (plan.get(i) != Outcome.UNCHANGED) {
+                writeAtomically(target, file);
+            } else {
+                setMode(target, file.executable());
+            }
+            written.add(new Written(target, plan.get(i)));
+        }
+        return written;
+    }
+
+    private static boolean unedited(Path target, String previousSha256) {
+        if (previousSha256 == null) {
+            return false;
+        }
+        try {
+            return Manifest.sha256(Files.readAllBytes(target)).equals(previousSha256);
+        } catch (IOException e) {
+            throw io("cannot read " + target, e);
+        }
+    }
+
+    private static Outcome plan(Path target, GeneratedFile file) {
+        if (!Files.exists(target)) {
+            return Outcome.CREATED;
+        }
+        if (!Files.isRegularFile(target)) {
+            throw new ClaudeDevcException(ClaudeDevcException.Kind.REFUSED_OVERWRITE,
+                    target + " exists and is not a regular file (nothing was written)");
+        }
+        try {
+            return file.sameContent(Files.readAllBytes(target)) ? Outcome.UNCHANGED : Outcome.UPDATED;
+        } catch (IOException e) {
+            throw io("cannot read " + target, e);
+        }
+    }
+
+    private static void writeAtomically(Path target, GeneratedFile file) {
+        try {
+            Files.createDirectories(target.getParent());
+            Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
+            try {
+                Files.write(temp, file.content());
+                setMode(temp, file.executable());
+                try {
+                    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            } finally {
+                Files.deleteIfExists(temp);
+            }
+        } catch (IOException e) {
+            throw io("cannot write " + target, e);
+        }
+    }
+
+    private static void setMode(Path path, boolean executable) {
+        try {
+            Files.setPosixFilePermissions(path, executable ? EXECUTABLE : REGULAR);
+        } catch (UnsupportedOperationException e) {
+            // Not a POSIX file system (Windows): modes are carried by the build context instead.
+        } catch (IOException e) {
+            throw io("cannot set the mode of " + path, e);
+        }
+    }
+
+    private static ClaudeDevcException io(String what, IOException e) {
+        String reason = e instanceof FileSystemException fse && fse.getReason() != null ? fse.getReason()
+                : e.getMessage();
+        return new ClaudeDevcException(ClaudeDevcException.Kind.IO, what + ": " + reason, e);
+    }
+}
