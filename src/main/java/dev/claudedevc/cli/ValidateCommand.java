@@ -1,13 +1,114 @@
 package dev.claudedevc.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.claudedevc.ClaudeDevcException;
+import dev.claudedevc.generate.Drift;
+import dev.claudedevc.generate.GeneratedTree;
+import dev.claudedevc.generate.Generator;
+import dev.claudedevc.validate.DevcontainerCheck;
+import dev.claudedevc.validate.PolicyCheck;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** Placeholder. */
-@Command(name = "validate", description = "Not yet available.")
+/** {@code validate}: the descriptor, and the rendered devcontainer.json and firewall policy. */
+@Command(name = "validate", mixinStandardHelpOptions = true,
+        description = {"Checks the descriptor, then .devcontainer/devcontainer.json and the firewall policy",
+            "(the files on disk if present, else what the descriptor renders). With --schema, devcontainer.json is",
+            "also validated against that JSON schema (e.g. the official devContainer.base.schema.json)."})
 final class ValidateCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ProjectOptions project;
+
+    @Option(names = "--schema", paramLabel = "FILE|URL",
+            description = "A Dev Container JSON schema to validate devcontainer.json against.")
+    String schema;
+
+    @Option(names = "--json", description = "Print the result as JSON.")
+    boolean json;
+
+    /** One check and its outcome. */
+    record Check(String name, String source, List<String> problems) {
+    }
+
     @Override
     public Integer call() {
-        throw new UnsupportedOperationException("validate");
+        Workspace workspace = Workspace.open(project);
+        GeneratedTree tree = workspace.generator().generate(workspace.loaded());
+        List<Check> checks = new ArrayList<>();
+        checks.add(new Check("descriptor", Output.display(workspace.loaded().file()), List.of()));
+
+        Source devcontainer = source(workspace, tree, "devcontainer.json");
+        JsonNode parsed = DevcontainerCheck.parse(devcontainer.text(), devcontainer.origin());
+        checks.add(new Check("devcontainer.json structure", devcontainer.origin(),
+                DevcontainerCheck.structure(parsed, Generator.FIREWALL_PATH)));
+        if (schema != null) {
+            checks.add(new Check("devcontainer.json schema", devcontainer.origin() + " against " + schema,
+                    DevcontainerCheck.schema(parsed, schema)));
+        }
+        Source policy = source(workspace, tree, "claude-devc-policy.conf");
+        checks.add(new Check("firewall policy", policy.origin(), PolicyCheck.check(policy.text())));
+
+        List<String> warnings = new ArrayList<>();
+        if (Files.isDirectory(workspace.outputDir())) {
+            Drift.check(workspace.outputDir(), tree).forEach(d -> warnings.add(d.path()
+                    + " differs from what the descriptor renders (run claude-devc generate)"));
+        }
+        print(checks, warnings);
+        long failed = checks.stream().filter(c -> !c.problems().isEmpty()).count();
+        if (failed > 0) {
+            throw new ClaudeDevcException(ClaudeDevcException.Kind.INVALID_OUTPUT, failed + " check(s) failed");
+        }
+        return ExitCodes.OK;
+    }
+
+    private record Source(String text, String origin) {
+    }
+
+    private static Source source(Workspace workspace, GeneratedTree tree, String name) {
+        Path onDisk = workspace.outputDir().resolve(name);
+        if (Files.isRegularFile(onDisk)) {
+            try {
+                return new Source(Files.readString(onDisk, StandardCharsets.UTF_8), Output.display(onDisk));
+            } catch (IOException e) {
+                throw new ClaudeDevcException(ClaudeDevcException.Kind.IO, "cannot read " + onDisk + ": "
+                        + e.getMessage(), e);
+            }
+        }
+        return new Source(tree.get(name).orElseThrow().text(), name + " (rendered, not on disk)");
+    }
+
+    private void print(List<Check> checks, List<String> warnings) {
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("valid", checks.stream().allMatch(c -> c.problems().isEmpty()));
+            result.put("checks", checks.stream().map(c -> Map.of("name", c.name(), "source", c.source(),
+                    "ok", c.problems().isEmpty(), "problems", c.problems())).toList());
+            result.put("warnings", warnings);
+            Output.json(out, result);
+            return;
+        }
+        for (Check check : checks) {
+            out.printf("%-4s %s (%s)%n", check.problems().isEmpty() ? "ok" : "FAIL", check.name(), check.source());
+            check.problems().forEach(p -> out.println("     - " + p));
+        }
+        warnings.forEach(w -> spec.commandLine().getErr().println("warning: " + w));
     }
 }

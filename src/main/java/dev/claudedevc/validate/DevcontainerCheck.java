@@ -1,0 +1,116 @@
+package dev.claudedevc.validate;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.networknt.schema.Error;
+import com.networknt.schema.InputFormat;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import dev.claudedevc.ClaudeDevcException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Checks a devcontainer.json (JSONC: comments and trailing commas allowed) for what the firewall relies on, and
+ * optionally against the official Dev Container JSON schema.
+ */
+public final class DevcontainerCheck {
+
+    private static final JsonMapper JSONC = JsonMapper.builder()
+            .enable(JsonReadFeature.ALLOW_JAVA_COMMENTS)
+            .enable(JsonReadFeature.ALLOW_TRAILING_COMMA)
+            .build();
+
+    private DevcontainerCheck() {
+    }
+
+    /** Parses JSONC, failing with INVALID_OUTPUT and the position of the syntax error. */
+    public static JsonNode parse(String text, String origin) {
+        try {
+            return JSONC.readTree(text);
+        } catch (JsonProcessingException e) {
+            var where = e.getLocation();
+            throw new ClaudeDevcException(ClaudeDevcException.Kind.INVALID_OUTPUT, origin + ":"
+                    + (where == null ? "" : where.getLineNr() + ":" + where.getColumnNr() + ":") + " not valid JSONC: "
+                    + e.getOriginalMessage());
+        }
+    }
+
+    /**
+     * What the firewall needs from devcontainer.json: the capabilities, a non-root user, the firewall run at start
+     * and waited for.
+     *
+     * @return problems, one line each (empty when fine)
+     */
+    public static List<String> structure(JsonNode json, String firewallPath) {
+        List<String> problems = new ArrayList<>();
+        if (!json.isObject()) {
+            problems.add("the top level is not an object");
+            return problems;
+        }
+        if (!json.path("build").path("dockerfile").isTextual() && !json.path("image").isTextual()) {
+            problems.add("neither build.dockerfile nor image is set");
+        }
+        List<String> runArgs = new ArrayList<>();
+        json.path("runArgs").forEach(a -> runArgs.add(a.asText()));
+        for (String cap : List.of("NET_ADMIN", "NET_RAW")) {
+            if (!runArgs.contains("--cap-add=" + cap)
+                    && !(runArgs.contains("--cap-add") && runArgs.get(runArgs.indexOf("--cap-add") + 1).equals(cap))) {
+                problems.add("runArgs lacks --cap-add=" + cap + " (the firewall cannot be applied without it)");
+            }
+        }
+        for (String arg : runArgs) {
+            if (arg.startsWith("--privileged") || arg.startsWith("--network=host") || arg.equals("--net=host")) {
+                problems.add("runArgs has " + arg + ", which defeats the firewall");
+            }
+        }
+        String remoteUser = json.path("remoteUser").asText("");
+        if (remoteUser.isEmpty() || remoteUser.equals("root")) {
+            problems.add("remoteUser must be a non-root user (is '" + remoteUser + "')");
+        }
+        String postStart = json.path("postStartCommand").asText("");
+        if (!postStart.contains(firewallPath)) {
+            problems.add("postStartCommand does not run " + firewallPath);
+        }
+        if (!json.path("waitFor").asText("").equals("postStartCommand")) {
+            problems.add("waitFor is not postStartCommand (tools could start before the firewall is up)");
+        }
+        return problems;
+    }
+
+    /**
+     * Validates against a JSON schema given as a file path or an http(s)/file URL.
+     *
+     * @return violations, one line each (JSON pointer and message)
+     */
+    public static List<String> schema(JsonNode json, String schemaLocation) {
+        Schema schema;
+        SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2019_09);
+        try (InputStream in = open(schemaLocation)) {
+            schema = registry.getSchema(in, InputFormat.JSON);
+        } catch (IOException | RuntimeException e) {
+            throw new ClaudeDevcException(ClaudeDevcException.Kind.IO,
+                    "cannot load the schema " + schemaLocation + ": " + e.getMessage(), e);
+        }
+        List<String> problems = new ArrayList<>();
+        for (Error error : schema.validate(json)) {
+            problems.add(error.toString());
+        }
+        return problems;
+    }
+
+    private static InputStream open(String location) throws IOException {
+        if (location.startsWith("http://") || location.startsWith("https://") || location.startsWith("file:")) {
+            return URI.create(location).toURL().openStream();
+        }
+        return Files.newInputStream(Path.of(location));
+    }
+}
