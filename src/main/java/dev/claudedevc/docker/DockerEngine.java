@@ -1,0 +1,59 @@
+package dev.claudedevc.docker;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The narrow view of a Docker-compatible engine that claude-devc needs: build an image, run throwaway containers on
+ * a throwaway network, run commands in them. Implementations translate the engine's failures: an engine that stops
+ * answering is a {@code DOCKER_UNAVAILABLE} {@link dev.claudedevc.ClaudeDevcException}, a refused request an
+ * {@link EngineException}.
+ */
+public interface DockerEngine extends AutoCloseable {
+
+    /** Where this engine is, e.g. {@code unix:///var/run/docker.sock}. */
+    String endpoint();
+
+    /**
+     * Builds an image from {@link BuildRequest#contextDir()} without pulling, streaming progress to the listener.
+     *
+     * @return the built image
+     * @throws BuildFailedException when a step fails
+     */
+    ImageInfo build(BuildRequest request, BuildListener listener);
+
+    /** The local image with this reference or id, if there is one. */
+    Optional<ImageInfo> image(String reference);
+
+    /** Creates a network. */
+    NetworkInfo createNetwork(NetworkSpec spec);
+
+    /** The network with this name or id, if there is one. */
+    Optional<NetworkInfo> network(String nameOrId);
+
+    /** Removes a network; a network that is already gone is not an error. */
+    void removeNetwork(String id);
+
+    /** Creates and starts a container and reports its addresses on {@link ContainerSpec#network()}. */
+    ContainerInfo start(ContainerSpec spec);
+
+    /** Removes a container, running or not; one that is already gone is not an error. */
+    void removeContainer(String id);
+
+    /**
+     * Runs a command in a running container and waits for it.
+     *
+     * @param user    the user to run as ({@code root}, a name or a uid)
+     * @param command the program and its arguments (no shell unless the command names one)
+     * @param timeout how long to wait; a command still running then is reported as timed out
+     */
+    ExecResult exec(String containerId, String user, List<String> command, Duration timeout);
+
+    /** Starts a command in a running container without waiting for it (a background service). */
+    void execDetached(String containerId, String user, List<String> command);
+
+    /** Releases the connection. Never throws. */
+    @Override
+    void close();
+}

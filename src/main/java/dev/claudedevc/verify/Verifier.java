@@ -1,0 +1,287 @@
+package dev.claudedevc.verify;
+
+import dev.claudedevc.ClaudeDevcException;
+import dev.claudedevc.docker.ContainerInfo;
+import dev.claudedevc.docker.ContainerSpec;
+import dev.claudedevc.docker.DockerEngine;
+import dev.claudedevc.docker.EngineException;
+import dev.claudedevc.docker.ExecResult;
+import dev.claudedevc.docker.ImageInfo;
+import dev.claudedevc.docker.NetworkInfo;
+import dev.claudedevc.docker.NetworkSpec;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Runs a verification: a network (its own, or one it is told to join), a sidecar from the same image listening on
+ * {@link ProbeMatrix#SIDECAR_PORTS} and answering DNS, the image started as a dev container starts it, the
+ * baseline (deny probes without the firewall must get through), the firewall, the probes. Containers and the network
+ * it created are removed afterwards, and by a shutdown hook when the JVM is interrupted (Ctrl-C).
+ */
+public final class Verifier {
+
+    /** Label on everything verify creates; its value is the run's id. */
+    public static final String RUN_LABEL = "dev.claudedevc.verify";
+    public static final String PROJECT_LABEL = "dev.claudedevc.project";
+
+    static final Duration FIREWALL_TIMEOUT = Duration.ofMinutes(3);
+    static final Duration PROBE_TIMEOUT = Duration.ofSeconds(30);
+
+    /** Starts the sidecar's listeners; addresses come in as arguments, never spliced into the script. */
+    private static final String SIDECAR_SERVICES = """
+            s4=$1 s6=$2
+            for p in %s; do
+              socat TCP4-LISTEN:$p,fork,reuseaddr /dev/null &
+              if [ -n "$s6" ]; then socat TCP6-LISTEN:$p,ipv6only=1,fork,reuseaddr /dev/null & fi
+            done
+            if [ -n "$s6" ]; then
+              dnsmasq --keep-in-foreground --no-resolv --no-hosts --no-poll --user=root \
+                --address=/#/"$s4" --address=/#/"$s6" &
+            else
+              dnsmasq --keep-in-foreground --no-resolv --no-hosts --no-poll --user=root --address=/#/"$s4" &
+            fi
+            wait
+            """.formatted(String.join(" ", ProbeMatrix.SIDECAR_PORTS.stream().map(String::valueOf).toList()));
+
+    /** Waits until every listener answers locally (5 s at most). */
+    private static final String SIDECAR_READY = """
+            for i in $(seq 1 50); do
+              ok=1
+              for p in %s; do (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || ok=0; done
+              dig +time=1 +tries=1 +short @127.0.0.1 ready.test A | grep -q . || ok=0
+              [ "$ok" = 1 ] && exit 0
+              sleep 0.1
+            done
+            echo "listeners not ready"; exit 1
+            """.formatted(String.join(" ", ProbeMatrix.SIDECAR_PORTS.stream().map(String::valueOf).toList()));
+
+    private final DockerEngine engine;
+    private final Consumer<String> progress;
+    private final SecureRandom random = new SecureRandom();
+
+    /**
+     * @param engine   the engine to run on
+     * @param progress receives one line per phase (for stderr)
+     */
+    public Verifier(DockerEngine engine, Consumer<String> progress) {
+        this.engine = engine;
+        this.progress = progress;
+    }
+
+    /**
+     * Runs the verification.
+     *
+     * @throws ClaudeDevcException {@code VERIFICATION_FAILED} when it could not be set up (no image, a network that
+     *                             cannot be created); probe failures are in the report, not thrown
+     */
+    public VerifyReport run(VerifyRequest request) {
+        long started = System.nanoTime();
+        ImageInfo image = engine.image(request.image()).orElseThrow(() -> new ClaudeDevcException(
+                ClaudeDevcException.Kind.VERIFICATION_FAILED,
+                "no image " + request.image() + ": run claude-devc build first"));
+        String runId = hex(6);
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(RUN_LABEL, runId);
+        labels.put(PROJECT_LABEL, request.project());
+        Resources resources = new Resources(engine);
+        Thread hook = new Thread(resources::removeAll, "claude-devc-verify-cleanup");
+        Runtime.getRuntime().addShutdownHook(hook);
+        boolean keep = false;
+        try {
+            NetworkInfo network = network(request, runId, labels, resources);
+            Optional<String> escapeName = ProbeMatrix.escapeName(request.policy(), runId);
+            String base = "claude-devc-verify-" + runId;
+
+            progress.accept("starting the sidecar (listeners on " + ProbeMatrix.SIDECAR_PORTS + ", DNS on 53)");
+            ContainerInfo sidecar = resources.container(engine.start(new ContainerSpec(image.id(), base + "-sidecar",
+                    network.name(), escapeName.map(List::of).orElse(List.of()), "root",
+                    List.of("sleep", "infinity"), List.of(), Map.of(), labels)));
+            String s4 = sidecar.ipv4().orElseThrow(() -> setupFailure("the sidecar got no IPv4 address on "
+                    + network.name(), null));
+            engine.execDetached(sidecar.id(), "root", List.of("sh", "-c", SIDECAR_SERVICES, "sidecar", s4,
+                    sidecar.ipv6().orElse("")));
+            ExecResult ready = engine.exec(sidecar.id(), "root", List.of("bash", "-c", SIDECAR_READY),
+                    Duration.ofSeconds(20));
+            if (!ready.succeeded()) {
+                throw setupFailure("the sidecar's listeners did not start (the image needs socat, dnsmasq and "
+                        + "dig): " + Check.clip(ready.lastLine()), null);
+            }
+
+            progress.accept("starting " + request.image() + " as " + request.user() + " with "
+                    + (request.run().capAdd().isEmpty() ? "no added capabilities"
+                            : "--cap-add " + String.join(",", request.run().capAdd()))
+                    + " (from " + request.run().source() + ")");
+            ContainerInfo subject = resources.container(engine.start(new ContainerSpec(image.id(), base,
+                    network.name(), List.of(), request.user(), List.of("sleep", "infinity"), request.run().capAdd(),
+                    request.run().sysctls(), labels)));
+
+            List<Probe> probes = ProbeMatrix.build(new ProbeMatrix.Input(request.policy(),
+                    request.run().firewallCommand(), s4, sidecar.ipv6(), escapeName,
+                    "claude-devc-exfil-" + runId + ".test"));
+            List<ProbeResult> results = probe(subject, request.user(), probes);
+            keep = request.keep();
+            if (keep) {
+                progress.accept("kept for inspection: containers " + subject.name() + ", " + sidecar.name()
+                        + (resources.network == null ? "" : ", network " + network.name()) + " (label "
+                        + RUN_LABEL + "=" + runId + ")");
+            }
+            return new VerifyReport(request.image(), image.id(), network.name(), network.internal(), network.ipv6()
+                    && sidecar.ipv6().isPresent(), results, Duration.ofNanos(System.nanoTime() - started));
+        } catch (EngineException e) {
+            throw setupFailure(e.getMessage(), e);
+        } finally {
+            if (!keep) {
+                resources.removeAll();
+            }
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // the JVM is shutting down: the hook is running or has run
+            }
+        }
+    }
+
+    private NetworkInfo network(VerifyRequest request, String runId, Map<String, String> labels,
+            Resources resources) {
+        if (request.existingNetwork().isPresent()) {
+            String name = request.existingNetwork().get();
+            NetworkInfo network = engine.network(name).orElseThrow(() -> setupFailure("no network " + name, null));
+            progress.accept("joining network " + network.name() + (network.internal() ? " (internal)" : "")
+                    + (network.ipv6() ? ", dual-stack" : ", IPv4 only"));
+            return network;
+        }
+        String name = "claude-devc-verify-" + runId;
+        String ipv6Subnet = ula();
+        NetworkInfo network;
+        try {
+            network = engine.createNetwork(new NetworkSpec(name, request.internal(), Optional.of(ipv6Subnet), labels));
+        } catch (EngineException e) {
+            progress.accept("no IPv6 on this engine (" + e.getMessage() + "); the IPv6 probes will be n/a");
+            network = engine.createNetwork(new NetworkSpec(name, request.internal(), Optional.empty(), labels));
+        }
+        resources.network = network;
+        progress.accept("created network " + name + (request.internal() ? " (internal)" : " (bridge)")
+                + (network.ipv6() ? ", dual-stack with " + ipv6Subnet : ", IPv4 only"));
+        return network;
+    }
+
+    private List<ProbeResult> probe(ContainerInfo subject, String user, List<Probe> probes) {
+        List<Probe> runnable = probes.stream().filter(p -> p.notApplicable().isEmpty()).toList();
+        progress.accept("baseline: checking that the escape targets answer before the firewall is applied");
+        Map<String, Observation> baseline = new LinkedHashMap<>();
+        for (Probe probe : runnable) {
+            if (probe.baseline()) {
+                baseline.put(probe.id(), probe.check().observe(
+                        engine.exec(subject.id(), user, probe.command(), PROBE_TIMEOUT)));
+            }
+        }
+        List<ProbeResult> results = new ArrayList<>();
+        for (Probe probe : probes) {
+            if (probe.notApplicable().isPresent()) {
+                results.add(ProbeResult.skipped(probe));
+                continue;
+            }
+            if (probe.check() == Check.FIREWALL) {
+                progress.accept("applying the firewall: " + String.join(" ", probe.command()));
+            } else if (results.size() == 1) {
+                progress.accept("probing as " + user);
+            }
+            Observation before = baseline.get(probe.id());
+            if (before != null && !before.reached()) {
+                results.add(new ProbeResult(probe.id(), probe.name(), probe.expected(),
+                        "inconclusive: already " + before.text() + " without the firewall", ProbeStatus.FAIL, "",
+                        Duration.ZERO));
+                continue;
+            }
+            results.add(run(subject, user, probe));
+        }
+        return results;
+    }
+
+    private ProbeResult run(ContainerInfo subject, String user, Probe probe) {
+        if (probe.command().isEmpty()) {
+            return new ProbeResult(probe.id(), probe.name(), probe.expected(),
+                    "not run: devcontainer.json has no postStartCommand", ProbeStatus.FAIL, "", Duration.ZERO);
+        }
+        long t0 = System.nanoTime();
+        Duration timeout = probe.check() == Check.FIREWALL ? FIREWALL_TIMEOUT : PROBE_TIMEOUT;
+        ExecResult result = engine.exec(subject.id(), user, probe.command(), timeout);
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        Observation seen = probe.check().observe(result);
+        boolean pass = seen.reached() == probe.mustReach();
+        // A deny probe that got through says all in its observation; an allow probe or a privilege check that
+        // failed is explained by the command's own output.
+        boolean explain = !pass && (probe.mustReach() || probe.check() == Check.SUDO
+                || probe.check() == Check.PRIVILEGED);
+        return new ProbeResult(probe.id(), probe.name(), probe.expected(), seen.text(),
+                pass ? ProbeStatus.PASS : ProbeStatus.FAIL, explain ? result.output() : "", took);
+    }
+
+    private String hex(int bytes) {
+        byte[] b = new byte[bytes];
+        random.nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
+    /** A random unique-local /64 (RFC 4193), so parallel runs and left-over networks do not overlap. */
+    private String ula() {
+        String h = hex(7);
+        return "fd" + h.substring(0, 2) + ":" + h.substring(2, 6) + ":" + h.substring(6, 10) + ":" + h.substring(10, 14)
+                + "::/64";
+    }
+
+    private static ClaudeDevcException setupFailure(String message, Throwable cause) {
+        return new ClaudeDevcException(ClaudeDevcException.Kind.VERIFICATION_FAILED,
+                "verification could not run: " + message, cause);
+    }
+
+    /** What this run created, removed at most once, from whichever thread gets there first. */
+    private static final class Resources {
+
+        private final DockerEngine engine;
+        private final List<ContainerInfo> containers = new ArrayList<>();
+        private volatile NetworkInfo network;
+        private boolean removed;
+
+        Resources(DockerEngine engine) {
+            this.engine = engine;
+        }
+
+        synchronized ContainerInfo container(ContainerInfo container) {
+            if (removed) { // interrupted while it was starting
+                engine.removeContainer(container.id());
+                throw new ClaudeDevcException(ClaudeDevcException.Kind.VERIFICATION_FAILED, "interrupted");
+            }
+            containers.add(container);
+            return container;
+        }
+
+        synchronized void removeAll() {
+            if (removed) {
+                return;
+            }
+            removed = true;
+            for (ContainerInfo c : containers) {
+                try {
+                    engine.removeContainer(c.id());
+                } catch (RuntimeException e) {
+                    // best effort: the label names what is left
+                }
+            }
+            if (network != null) {
+                try {
+                    engine.removeNetwork(network.id());
+                } catch (RuntimeException e) {
+                    // best effort
+                }
+            }
+        }
+    }
+}
