@@ -81,10 +81,18 @@ public final class Generator {
         Map<String, String> env = new TreeMap<>(d.containerEnv());
         env.put("CLAUDE_CONFIG_DIR", claudeConfigDir(d));
         d.proxy().ifPresent(proxy -> {
-            proxy.http().ifPresent(u -> env.put("HTTP_PROXY", u));
-            proxy.https().ifPresent(u -> env.put("HTTPS_PROXY", u));
+            // Both spellings: curl reads only the lower-case http_proxy, other tools only upper case.
+            proxy.http().ifPresent(u -> {
+                env.put("HTTP_PROXY", u);
+                env.put("http_proxy", u);
+            });
+            proxy.https().ifPresent(u -> {
+                env.put("HTTPS_PROXY", u);
+                env.put("https_proxy", u);
+            });
             if (!proxy.noProxy().isEmpty()) {
                 env.put("NO_PROXY", String.join(",", proxy.noProxy()));
+                env.put("no_proxy", String.join(",", proxy.noProxy()));
             }
         });
         view.put("containerEnv", JsonText.of(env, 2));

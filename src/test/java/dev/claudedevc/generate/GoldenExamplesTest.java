@@ -1,0 +1,93 @@
+package dev.claudedevc.generate;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.claudedevc.TestPaths;
+import dev.claudedevc.descriptor.DescriptorReader;
+import dev.claudedevc.descriptor.LoadedDescriptor;
+import dev.claudedevc.validate.DevcontainerCheck;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every scenario in devcontainer-examples/ renders to exactly its committed .devcontainer/ (run with
+ * -Dgolden.update=true to refresh them after an intended change), twice identically, and schema-valid.
+ */
+class GoldenExamplesTest {
+
+    static Stream<Path> scenarios() throws IOException {
+        try (Stream<Path> dirs = Files.list(TestPaths.examples())) {
+            List<Path> list = dirs.filter(d -> Files.isRegularFile(d.resolve("claude-devc.yaml"))).sorted().toList();
+            assertTrue(list.size() >= 4, "expected at least 4 golden scenarios, found " + list);
+            return list.stream();
+        }
+    }
+
+    private static GeneratedTree render(Path scenario) {
+        LoadedDescriptor loaded = DescriptorReader.load(scenario, Optional.empty());
+        return Generator.forTemplates(Optional.empty()).generate(loaded);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("scenarios")
+    void rendersExactlyTheCommittedFiles(Path scenario) throws IOException {
+        GeneratedTree tree = render(scenario);
+        Path expectedDir = scenario.resolve(Generator.OUTPUT_DIR);
+        if (Boolean.getBoolean("golden.update")) {
+            TreeWriter.write(expectedDir, List.copyOf(tree.files()), true);
+        }
+        TreeSet<String> expectedFiles;
+        try (Stream<Path> files = Files.walk(expectedDir)) {
+            expectedFiles = files.filter(Files::isRegularFile)
+                    .map(f -> expectedDir.relativize(f).toString().replace('\\', '/'))
+                    .collect(Collectors.toCollection(TreeSet::new));
+        }
+        assertEquals(expectedFiles, new TreeSet<>(tree.asMap().keySet()), "the set of rendered files");
+        for (GeneratedFile file : tree.files()) {
+            Path expected = expectedDir.resolve(file.path());
+            assertEquals(Files.readString(expected), file.text(), scenario.getFileName() + "/" + file.path());
+            assertEquals(file.executable(), Files.isExecutable(expected), "mode of " + file.path());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("scenarios")
+    void renderingTwiceGivesIdenticalBytes(Path scenario) {
+        GeneratedTree first = render(scenario);
+        GeneratedTree second = render(scenario);
+        assertEquals(first.asMap().keySet(), second.asMap().keySet());
+        for (GeneratedFile file : first.files()) {
+            assertArrayEquals(file.content(), second.get(file.path()).orElseThrow().content(), file.path());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("scenarios")
+    void devcontainerJsonPassesTheOfficialSchemaAndTheFirewallChecks(Path scenario) {
+        String text = render(scenario).get("devcontainer.json").orElseThrow().text();
+        JsonNode json = DevcontainerCheck.parse(text, "devcontainer.json");
+        assertEquals(List.of(), DevcontainerCheck.schema(json, TestPaths.devcontainerSchema().toString()));
+        assertEquals(List.of(), DevcontainerCheck.structure(json, Generator.FIREWALL_PATH));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("scenarios")
+    void renderedFilesEndWithLineFeedAndHaveNoCarriageReturns(Path scenario) {
+        for (GeneratedFile file : render(scenario).files()) {
+            String text = file.text();
+            assertTrue(text.endsWith("\n"), file.path() + " ends with LF");
+            assertTrue(text.indexOf('\r') < 0, file.path() + " has no CR");
+        }
+    }
+}
