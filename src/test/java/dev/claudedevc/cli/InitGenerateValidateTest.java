@@ -1,0 +1,226 @@
+package dev.claudedevc.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.claudedevc.TestPaths;
+import dev.claudedevc.validate.DevcontainerCheck;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The generator's commands as a user runs them, through the CLI entry point. */
+class InitGenerateValidateTest {
+
+    @TempDir
+    Path repo;
+
+    private Map<String, String> snapshot() throws IOException {
+        Map<String, String> files = new TreeMap<>();
+        try (Stream<Path> walk = Files.walk(repo)) {
+            for (Path f : walk.filter(Files::isRegularFile).toList()) {
+                files.put(repo.relativize(f).toString(), Files.readString(f) + "@" + Files.getLastModifiedTime(f));
+            }
+        }
+        return files;
+    }
+
+    @Test
+    void initInARepoWithPackageJsonPicksNpmAndRendersASchemaValidDevcontainer() throws IOException {
+        Files.writeString(repo.resolve("package.json"), "{}\n");
+        CliRun run = CliRun.of("init", "-C", repo.toString()).exits(0);
+        assertTrue(run.err().contains("detected: npm"), run.err());
+        assertTrue(run.out().contains("created") && run.out().contains("devcontainer.json"), run.out());
+        String descriptor = Files.readString(repo.resolve("claude-devc.yaml"));
+        assertTrue(descriptor.contains("- anthropic") && descriptor.contains("- npm"), descriptor);
+        String policy = Files.readString(repo.resolve(".devcontainer/claude-devc-policy.conf"));
+        assertTrue(policy.contains("allow-name 0 exact registry.npmjs.org"), policy);
+        assertTrue(Files.isExecutable(repo.resolve(".devcontainer/claude-devc-firewall.sh")));
+
+        JsonNode json = DevcontainerCheck.parse(Files.readString(repo.resolve(".devcontainer/devcontainer.json")), "x");
+        assertEquals(List.of(), DevcontainerCheck.schema(json, TestPaths.devcontainerSchema().toString()));
+        CliRun.of("validate", "-C", repo.toString(), "--schema", TestPaths.devcontainerSchema().toString()).exits(0);
+    }
+
+    @Test
+    void initDetectsEveryEcosystemMarker() throws IOException {
+        for (String marker : List.of("pom.xml", "pyproject.toml", "go.mod", "Cargo.toml")) {
+            Files.writeString(repo.resolve(marker), "");
+        }
+        CliRun run = CliRun.of("init", "-C", repo.toString()).exits(0);
+        assertTrue(run.err().contains("detected: maven, pypi, go, crates"), run.err());
+    }
+
+    @Test
+    void initRunTwiceWithoutForceLeavesTheFirstFilesUntouchedAndSaysSo() throws IOException {
+        CliRun.of("init", "-C", repo.toString(), "--preset", "github").exits(0);
+        Files.setLastModifiedTime(repo.resolve("claude-devc.yaml"), FileTime.fromMillis(1_000_000_000_000L));
+        Map<String, String> before = snapshot();
+
+        CliRun second = CliRun.of("init", "-C", repo.toString(), "--preset", "pypi").exits(ExitCodes.REFUSED_OVERWRITE);
+        assertTrue(second.err().contains("refusing to overwrite") && second.err().contains("claude-devc.yaml")
+                && second.err().contains("nothing was written"), second.err());
+        assertEquals(before, snapshot());
+
+        CliRun same = CliRun.of("init", "-C", repo.toString(), "--preset", "github").exits(0);
+        assertTrue(same.out().lines().allMatch(l -> l.startsWith("unchanged")), same.out());
+        assertEquals(before, snapshot());
+
+        CliRun.of("init", "-C", repo.toString(), "--preset", "pypi", "--force").exits(0);
+        assertTrue(Files.readString(repo.resolve("claude-devc.yaml")).contains("- pypi"));
+    }
+
+    @Test
+    void initWithAnInvalidFlagWritesNothing() throws IOException {
+        CliRun run = CliRun.of("init", "-C", repo.toString(), "--allow", "*.com").exits(ExitCodes.INVALID_DESCRIPTOR);
+        assertTrue(run.err().contains("too broad"), run.err());
+        assertEquals(Map.of(), snapshot());
+        CliRun.of("init", "-C", repo.toString(), "--name", "x;rm -rf /").exits(ExitCodes.INVALID_DESCRIPTOR);
+        CliRun.of("init", "-C", repo.toString(), "--preset", "nope").exits(ExitCodes.INVALID_DESCRIPTOR);
+        assertEquals(Map.of(), snapshot());
+    }
+
+    @Test
+    void initNeverOverwritesAUsersOwnDevcontainerFiles() throws IOException {
+        Files.createDirectories(repo.resolve(".devcontainer"));
+        Files.writeString(repo.resolve(".devcontainer/Dockerfile"), "FROM mine\n");
+        CliRun.of("init", "-C", repo.toString()).exits(ExitCodes.REFUSED_OVERWRITE);
+        assertEquals("FROM mine\n", Files.readString(repo.resolve(".devcontainer/Dockerfile")));
+        assertFalse(Files.exists(repo.resolve("claude-devc.yaml")), "a refusal writes nothing at all");
+    }
+
+    @Test
+    void generateCheckCatchesAOneByteEditAndPrintsAUnifiedDiff() throws IOException {
+        CliRun.of("init", "-C", repo.toString()).exits(0);
+        CliRun.of("generate", "-C", repo.toString(), "--check").exits(0);
+
+        Path policy = repo.resolve(".devcontainer/claude-devc-policy.conf");
+        String text = Files.readString(policy);
+        Files.writeString(policy, text.replace("mode enforce", "mode enforcf"));
+        CliRun drift = CliRun.of("generate", "-C", repo.toString(), "--check").exits(ExitCodes.DRIFT);
+        assertTrue(drift.out().contains("--- a/claude-devc-policy.conf") && drift.out().contains("-mode enforcf")
+                && drift.out().contains("+mode enforce") && drift.out().contains("@@ "), drift.out());
+        assertTrue(drift.err().contains("claude-devc-policy.conf"), drift.err());
+        assertEquals(text.replace("mode enforce", "mode enforcf"), Files.readString(policy), "--check writes nothing");
+    }
+
+    @Test
+    void generateReplacesItsOwnFilesButNotHandEditedOnesWithoutForce() throws IOException {
+        CliRun.of("init", "-C", repo.toString()).exits(0);
+        Path descriptor = repo.resolve("claude-devc.yaml");
+        Files.writeString(descriptor, Files.readString(descriptor).replace("allowedDomains: []",
+                "allowedDomains: [api.example.com]"));
+        CliRun regen = CliRun.of("generate", "-C", repo.toString()).exits(0);
+        assertTrue(regen.out().contains("updated   .devcontainer/claude-devc-policy.conf")
+                || regen.out().contains("claude-devc-policy.conf"), regen.out());
+        assertTrue(Files.readString(repo.resolve(".devcontainer/claude-devc-policy.conf")).contains("api.example.com"));
+
+        Path dockerfile = repo.resolve(".devcontainer/Dockerfile");
+        Files.writeString(dockerfile, Files.readString(dockerfile) + "# my edit\n");
+        Files.writeString(descriptor, Files.readString(descriptor).replace("packages: []", "packages: [git]"));
+        CliRun refused = CliRun.of("generate", "-C", repo.toString()).exits(ExitCodes.REFUSED_OVERWRITE);
+        assertTrue(refused.err().contains("Dockerfile"), refused.err());
+        assertTrue(Files.readString(dockerfile).endsWith("# my edit\n"));
+        CliRun.of("generate", "-C", repo.toString(), "--force").exits(0);
+        assertFalse(Files.readString(dockerfile).contains("# my edit"));
+    }
+
+    @Test
+    void validateReportsSchemaViolationsOfAnEditedDevcontainerJson() throws IOException {
+        CliRun.of("init", "-C", repo.toString()).exits(0);
+        Path json = repo.resolve(".devcontainer/devcontainer.json");
+        Files.writeString(json, Files.readString(json).replace("\"waitFor\": \"postStartCommand\"",
+                "\"waitFor\": \"whenever\""));
+        CliRun run = CliRun.of("validate", "-C", repo.toString(), "--schema",
+                TestPaths.devcontainerSchema().toString()).exits(ExitCodes.INVALID_OUTPUT);
+        assertTrue(run.out().contains("FAIL devcontainer.json schema") && run.out().contains("waitFor"), run.out());
+        assertTrue(run.out().contains("FAIL devcontainer.json structure"), run.out());
+    }
+
+    @Test
+    void validateReportsAPolicyThatAllowsNothing() throws IOException {
+        Files.writeString(repo.resolve("claude-devc.yaml"), "name: empty\n");
+        CliRun run = CliRun.of("validate", "-C", repo.toString()).exits(ExitCodes.INVALID_OUTPUT);
+        assertTrue(run.out().contains("nothing is allowed"), run.out());
+    }
+
+    @Test
+    void aMissingDescriptorSaysWhatToDo() {
+        CliRun run = CliRun.of("generate", "-C", repo.toString()).exits(ExitCodes.INVALID_DESCRIPTOR);
+        assertTrue(run.err().contains("claude-devc init"), run.err());
+    }
+
+    @Test
+    void jsonOutputIsMachineReadable() throws IOException {
+        CliRun run = CliRun.of("init", "-C", repo.toString(), "--json").exits(0);
+        JsonNode result = DevcontainerCheck.parse(run.out(), "stdout");
+        assertTrue(result.path("files").size() >= 5, run.out());
+        JsonNode check = DevcontainerCheck.parse(CliRun.of("generate", "-C", repo.toString(), "--check", "--json")
+                .exits(0).out(), "stdout");
+        assertTrue(check.path("upToDate").asBoolean(), check.toString());
+    }
+
+    @Test
+    void helpListsTheExitCodesAndUsageErrorsExitTwo() {
+        CliRun help = CliRun.of("--help").exits(0);
+        assertTrue(help.out().contains("Exit codes:") && help.out().contains("verification failed"), help.out());
+        assertTrue(CliRun.of("--version").exits(0).out().startsWith("claude-devc "));
+        CliRun.of("no-such-command").exits(ExitCodes.USAGE);
+        CliRun.of("generate", "--no-such-option").exits(ExitCodes.USAGE);
+    }
+
+    @Test
+    void errorsAreOneLineWithoutStackTracesUnlessVerbose() throws IOException {
+        Files.writeString(repo.resolve("claude-devc.yaml"), "name: x\nnetwork:\n  mode: strict\n");
+        CliRun run = CliRun.of("generate", "-C", repo.toString()).exits(ExitCodes.INVALID_DESCRIPTOR);
+        assertEquals(1, run.err().lines().count(), run.err());
+        assertTrue(run.err().contains("claude-devc.yaml:3:9: network.mode: 'strict' is not one of enforce, audit"),
+                run.err());
+        CliRun verbose = CliRun.of("generate", "-C", repo.toString(), "--verbose").exits(ExitCodes.INVALID_DESCRIPTOR);
+        assertTrue(verbose.err().contains("at dev.claudedevc"), verbose.err());
+    }
+
+    @Test
+    void presetsListsAndShowsWithReasons() {
+        CliRun list = CliRun.of("presets").exits(0);
+        for (String name : List.of("anthropic", "npm", "pypi", "maven", "go", "crates", "github", "vscode")) {
+            assertTrue(list.out().contains(name), list.out());
+        }
+        CliRun show = CliRun.of("presets", "anthropic").exits(0);
+        assertTrue(show.out().contains("api.anthropic.com"), show.out());
+        CliRun.of("presets", "nope").exits(ExitCodes.INVALID_DESCRIPTOR);
+    }
+
+    @Test
+    void schemaPrintsTheDescriptorsJsonSchemaCoveringEveryTopLevelKey() {
+        JsonNode schema = DevcontainerCheck.parse(CliRun.of("schema").exits(0).out(), "schema");
+        for (String key : List.of("name", "image", "user", "packages", "timezone", "claudeCode", "network", "vscode",
+                "containerEnv", "caCertificates", "proxy")) {
+            assertTrue(schema.path("properties").has(key), key);
+        }
+        assertFalse(schema.path("additionalProperties").asBoolean(true));
+    }
+
+    @Test
+    void templatesExportWritesEditableCopiesThatOverrideTheBuiltIns() throws IOException {
+        Path team = repo.resolve("team-templates");
+        CliRun.of("templates", "--export", team.toString()).exits(0);
+        assertTrue(Files.isRegularFile(team.resolve("Dockerfile.mustache")));
+        assertTrue(Files.isExecutable(team.resolve("claude-devc-firewall.sh")));
+        Path dockerfile = team.resolve("Dockerfile.mustache");
+        Files.writeString(dockerfile, Files.readString(dockerfile) + "LABEL team=yes\n");
+        Files.writeString(repo.resolve("claude-devc.yaml"), "name: t\nnetwork:\n  presets: [anthropic]\n");
+        CliRun.of("generate", "-C", repo.toString(), "--templates", "team-templates").exits(0);
+        assertTrue(Files.readString(repo.resolve(".devcontainer/Dockerfile")).endsWith("LABEL team=yes\n"));
+        CliRun.of("templates", "--export", team.toString()).exits(ExitCodes.REFUSED_OVERWRITE);
+    }
+}
