@@ -1,13 +1,162 @@
 package dev.claudedevc.cli;
 
+import dev.claudedevc.ClaudeDevcException;
+import dev.claudedevc.docker.BuildFailedException;
+import dev.claudedevc.docker.BuildListener;
+import dev.claudedevc.docker.BuildRequest;
+import dev.claudedevc.docker.BuildStep;
+import dev.claudedevc.docker.DockerEngine;
+import dev.claudedevc.docker.DockerEngines;
+import dev.claudedevc.docker.EngineException;
+import dev.claudedevc.docker.ImageInfo;
+import dev.claudedevc.model.Descriptor;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
-/** Placeholder until the docker layer lands. */
-@Command(name = "build", description = "Not yet available.")
+/** {@code build}: builds the rendered {@code .devcontainer/} into a labelled image through the Docker API. */
+@Command(name = "build", mixinStandardHelpOptions = true,
+        description = {"Builds the image of the rendered .devcontainer/ (run generate first) through the Docker API "
+                + "(DOCKER_HOST, the Docker socket, or Podman's socket), never pulling.",
+            "Tags it claude-devc/<name>:latest unless -t is given, and labels it with the project, the descriptor's "
+                + "SHA-256 and the claude-devc version. Progress (one line per step) goes to stderr."})
 final class BuildCommand implements Callable<Integer> {
+
+    static final String LABEL_PROJECT = "dev.claudedevc.project";
+    static final String LABEL_DESCRIPTOR = "dev.claudedevc.descriptor-sha256";
+    static final String LABEL_VERSION = "dev.claudedevc.version";
+    /** The Dockerfile's first line declares this; overriding it swaps the base image. */
+    static final String BASE_IMAGE_ARG = "CLAUDE_DEVC_BASE_IMAGE";
+
+    /** An image reference: optional registry host[:port]/, lower-case path components, optional :tag. */
+    static final Pattern IMAGE_REFERENCE = Pattern.compile(
+            "(?:[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?(?::[0-9]{1,5})?/)?"
+                    + "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*"
+                    + "(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[0-9a-f]{64})?");
+    private static final Pattern ARG_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
+    private static final int STEP_WIDTH = 110;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ProjectOptions project;
+
+    @Option(names = "--no-cache", description = "Build every step anew.")
+    boolean noCache;
+
+    @Option(names = "--base-image", paramLabel = "IMAGE",
+            description = "Build FROM this local image instead of the descriptor's (sets " + BASE_IMAGE_ARG + ").")
+    String baseImage;
+
+    @Option(names = "--build-arg", paramLabel = "NAME=VALUE", description = "A Dockerfile ARG value (repeatable).")
+    Map<String, String> buildArgs = new LinkedHashMap<>();
+
+    @Option(names = {"-t", "--tag"}, paramLabel = "TAG", description = "The image tag (default: claude-devc/<name>:latest).")
+    String tag;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress; a failing step's output is still shown.")
+    boolean quiet;
+
+    @Option(names = "--json", description = "Print the result as JSON.")
+    boolean json;
+
+    /** The tag {@code build} gives and {@code verify} looks for when none is named. */
+    static String defaultTag(Descriptor descriptor) {
+        return "claude-devc/" + descriptor.name() + ":latest";
+    }
+
     @Override
     public Integer call() {
-        throw new UnsupportedOperationException("build");
+        String imageTag = tag == null ? null : checkedReference("-t", tag);
+        Map<String, String> args = new TreeMap<>();
+        buildArgs.forEach((name, value) -> {
+            if (!ARG_NAME.matcher(name).matches()) {
+                throw new ParameterException(spec.commandLine(), "--build-arg: not an ARG name: " + name);
+            }
+            args.put(name, value);
+        });
+        if (baseImage != null) {
+            if (args.containsKey(BASE_IMAGE_ARG)) {
+                throw new ParameterException(spec.commandLine(),
+                        "--base-image and --build-arg " + BASE_IMAGE_ARG + " set the same thing; give one");
+            }
+            args.put(BASE_IMAGE_ARG, checkedReference("--base-image", baseImage));
+        }
+
+        Workspace workspace = Workspace.open(project);
+        Descriptor descriptor = workspace.loaded().descriptor();
+        Path context = workspace.outputDir();
+        if (!Files.isRegularFile(context.resolve("Dockerfile"))) {
+            throw new ClaudeDevcException(ClaudeDevcException.Kind.INVALID_OUTPUT, "no Dockerfile in "
+                    + Output.display(context) + ": run claude-devc generate first");
+        }
+        if (imageTag == null) {
+            imageTag = defaultTag(descriptor);
+        }
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(LABEL_PROJECT, descriptor.name());
+        labels.put(LABEL_DESCRIPTOR, workspace.loaded().sha256());
+        labels.put(LABEL_VERSION, Version.current());
+
+        PrintWriter err = spec.commandLine().getErr();
+        long started = System.nanoTime();
+        ImageInfo image;
+        try (DockerEngine engine = DockerEngines.connect()) {
+            if (!quiet) {
+                err.println("build: " + imageTag + " from " + Output.display(context) + " on " + engine.endpoint()
+                        + (args.containsKey(BASE_IMAGE_ARG) ? " (base image " + args.get(BASE_IMAGE_ARG) + ")" : ""));
+            }
+            image = engine.build(new BuildRequest(context, List.of(imageTag), labels, args, noCache),
+                    quiet ? BuildListener.quiet() : step -> err.println("build: " + clip(step)));
+        } catch (BuildFailedException e) {
+            if (!e.lastLines().isEmpty()) {
+                err.println("build: " + e.step().map(s -> "step " + s.number() + "/" + s.total()).orElse("the build")
+                        + " failed; its last output:");
+                e.lastLines().forEach(line -> err.println("  | " + line));
+            }
+            throw e;
+        } catch (EngineException e) {
+            throw new ClaudeDevcException(ClaudeDevcException.Kind.BUILD_FAILED, "image build failed: "
+                    + e.getMessage(), e);
+        }
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("image", imageTag);
+            result.put("id", image.id());
+            result.put("tags", image.tags());
+            result.put("labels", new TreeMap<>(image.labels()));
+            result.put("millis", millis);
+            Output.json(out, result);
+        } else {
+            out.println("built " + imageTag + " " + image.id());
+        }
+        return ExitCodes.OK;
+    }
+
+    private String checkedReference(String option, String reference) {
+        if (!IMAGE_REFERENCE.matcher(reference).matches() || reference.length() > 255) {
+            throw new ParameterException(spec.commandLine(), option + ": not an image reference: " + reference);
+        }
+        return reference;
+    }
+
+    private static String clip(BuildStep step) {
+        String line = step.toString().replaceAll("\\s+", " ");
+        return line.length() <= STEP_WIDTH ? line : line.substring(0, STEP_WIDTH - 3) + "...";
     }
 }

@@ -69,7 +69,7 @@ public final class ProbeMatrix {
         NetworkPolicy policy = in.policy();
         boolean audit = policy.mode() == NetworkPolicy.Mode.AUDIT;
         List<Probe> probes = new ArrayList<>();
-        probes.add(new Probe("firewall", "firewall applies (" + String.join(" ", in.firewallCommand()) + ")",
+        probes.add(new Probe("firewall", "firewall applies (" + display(in.firewallCommand()) + ")",
                 Check.FIREWALL, true, in.firewallCommand(), false, Optional.empty()));
 
         int n = 0;
@@ -248,6 +248,17 @@ public final class ProbeMatrix {
         } catch (UnknownHostException e) {
             return Optional.empty();
         }
+    }
+
+    /** A command as a person wrote it: a post-start string is shown without its {@code /bin/sh -c}. */
+    static String display(List<String> command) {
+        if (command.isEmpty()) {
+            return "no postStartCommand";
+        }
+        if (command.size() == 3 && command.get(0).equals("/bin/sh") && command.get(1).equals("-c")) {
+            return command.get(2);
+        }
+        return String.join(" ", command);
     }
 
     /** A TCP connect through bash's {@code /dev/tcp}, host and port passed as arguments, 5 s at most. */

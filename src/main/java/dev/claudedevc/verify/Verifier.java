@@ -189,7 +189,7 @@ public final class Verifier {
                 continue;
             }
             if (probe.check() == Check.FIREWALL) {
-                progress.accept("applying the firewall: " + String.join(" ", probe.command()));
+                progress.accept("applying the firewall: " + ProbeMatrix.display(probe.command()));
             } else if (results.size() == 1) {
                 progress.accept("probing as " + user);
             }
