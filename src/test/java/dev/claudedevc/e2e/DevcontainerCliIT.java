@@ -1,0 +1,212 @@
+package dev.claudedevc.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.model.Container;
+import dev.claudedevc.cli.Main;
+import dev.claudedevc.testing.DockerRequired;
+import dev.claudedevc.validate.DevcontainerCheck;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.Network;
+import org.testcontainers.images.builder.ImageFromDockerfile;
+
+/**
+ * End to end under the official Dev Containers CLI (what VS Code runs): the generated folder comes up, the
+ * firewall applies at start, the agent's user reaches an allowlisted server and not another, and a firewall
+ * whose self-test fails makes {@code devcontainer up} fail. Only containers this test creates are contacted, on
+ * an internal network of its own.
+ */
+class DevcontainerCliIT {
+
+    private static final String LABEL = "dev.claudedevc.test";
+    private static final String BASE_IMAGE = System.getProperty("claude-devc.base-image", "local/debian:bookworm");
+
+    private static Path cli;
+    private static Network network;
+    private static GenericContainer<?> allowed;
+    private static GenericContainer<?> blocked;
+
+    @TempDir
+    static Path work;
+
+    @BeforeAll
+    static void startTestServers() {
+        DockerRequired.check();
+        cli = Path.of(System.getenv().getOrDefault("CLAUDE_DEVC_DEVCONTAINER_CLI",
+                "/var/cache/claude-devc/devcontainers-cli/node_modules/.bin/devcontainer"));
+        DockerRequired.tool(Files.isExecutable(cli), "the Dev Containers CLI at " + cli);
+        DockerClient docker = DockerClientFactory.instance().client();
+        docker.listNetworksCmd().exec().stream()
+                .filter(n -> n.getLabels() != null && "devcontainer-cli".equals(n.getLabels().get(LABEL)))
+                .forEach(n -> docker.removeNetworkCmd(n.getId()).exec());
+        network = Network.builder()
+                .createNetworkCmdModifier(cmd -> cmd.withInternal(true).withLabels(Map.of(LABEL, "devcontainer-cli")))
+                .build();
+        ImageFromDockerfile server = new ImageFromDockerfile("claude-devc-it/http-server:1", false)
+                .withDockerfileFromBuilder(b -> b.from(BASE_IMAGE)
+                        .run("apt-get update && apt-get install -y --no-install-recommends socat"
+                                + " && rm -rf /var/lib/apt/lists/*")
+                        .build());
+        allowed = httpServer(server, "allowed.test", "hello-from-allowed");
+        blocked = httpServer(server, "blocked.test", "hello-from-blocked");
+    }
+
+    private static GenericContainer<?> httpServer(ImageFromDockerfile image, String alias, String body) {
+        GenericContainer<?> c = new GenericContainer<>(image)
+                .withNetwork(network)
+                .withNetworkAliases(alias)
+                .withLabel(LABEL, "devcontainer-cli")
+                .withCommand("socat", "TCP-LISTEN:80,fork,reuseaddr",
+                        "SYSTEM:echo HTTP/1.0 200 OK; echo; echo " + body);
+        c.start();
+        return c;
+    }
+
+    @AfterAll
+    static void stop() {
+        if (allowed != null) {
+            allowed.stop();
+        }
+        if (blocked != null) {
+            blocked.stop();
+        }
+        if (network != null) {
+            network.close();
+        }
+    }
+
+    @Test
+    void theGeneratedFolderComesUpUnderTheDevcontainerCliWithTheFirewallInForce() throws Exception {
+        Path repo = project("cli-ok", "allowed.test:80");
+        try {
+            Result up = devcontainer("up", repo);
+            assertEquals(0, up.code(), up::text);
+            assertTrue(up.stdout().contains("\"outcome\":\"success\""), up::text);
+
+            Result whoami = devcontainer("exec", repo, "id", "-un");
+            assertEquals("dev", whoami.stdout().strip(), whoami::text);
+            Result reach = devcontainer("exec", repo, "curl", "-sS", "--max-time", "5", "http://allowed.test/");
+            assertEquals(0, reach.code(), reach::text);
+            assertTrue(reach.stdout().contains("hello-from-allowed"), reach::text);
+
+            Result denied = devcontainer("exec", repo, "curl", "-sS", "--max-time", "5", "http://blocked.test/");
+            assertNotEquals(0, denied.code(), denied::text);
+            assertTrue(!denied.stdout().contains("hello-from-blocked"), denied::text);
+            String blockedIp = blocked.getContainerInfo().getNetworkSettings().getNetworks().values().iterator()
+                    .next().getIpAddress();
+            Result direct = devcontainer("exec", repo, "curl", "-sS", "--max-time", "5", "http://" + blockedIp + "/");
+            assertNotEquals(0, direct.code(), direct::text);
+            assertTrue(!direct.stdout().contains("hello-from-blocked"), direct::text);
+        } finally {
+            removeDevcontainer(repo);
+        }
+    }
+
+    @Test
+    void aFailingFirewallSelfTestMakesDevcontainerUpFail() throws Exception {
+        // blocked.test is a live server, but not allowlisted: the self-test's must-allow check cannot pass.
+        Path repo = project("cli-fail", "blocked.test:80");
+        try {
+            Result up = devcontainer("up", repo);
+            assertNotEquals(0, up.code(), up::text);
+            assertTrue(up.text().contains("postStartCommand") || up.text().contains("claude-devc-firewall"),
+                    up::text);
+        } finally {
+            removeDevcontainer(repo);
+        }
+    }
+
+    /** A repository with a descriptor, rendered by claude-devc, plus a config beside it that joins the test network. */
+    private static Path project(String name, String mustAllow) throws IOException {
+        Path repo = Files.createDirectories(work.resolve(name));
+        Files.writeString(repo.resolve("claude-devc.yaml"), String.join("\n",
+                "name: " + name,
+                "image: " + BASE_IMAGE,
+                "claudeCode: {install: none}",
+                "network:",
+                "  allowedDomains: [\"allowed.test:80\"]",
+                "  verify:",
+                "    allow: [\"" + mustAllow + "\"]",
+                "    deny: [\"blocked.test:80\"]",
+                ""));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int code = Main.run(new String[] {"generate", "-C", repo.toString()}, new PrintStream(out, true,
+                StandardCharsets.UTF_8), new PrintStream(out, true, StandardCharsets.UTF_8));
+        assertEquals(0, code, out::toString);
+        // The generated devcontainer.json, unchanged but for joining the test's internal network.
+        Path generated = repo.resolve(".devcontainer/devcontainer.json");
+        ObjectNode config = (ObjectNode) DevcontainerCheck.parse(Files.readString(generated), generated.toString());
+        ((ArrayNode) config.get("runArgs")).add("--network=" + network.getId());
+        ObjectNode build = (ObjectNode) config.get("build");
+        build.put("dockerfile", "../Dockerfile").put("context", "..");
+        Files.createDirectories(repo.resolve(".devcontainer/it"));
+        Files.writeString(repo.resolve(".devcontainer/it/devcontainer.json"),
+                new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(config));
+        return repo;
+    }
+
+    private record Result(int code, String stdout, String stderr) {
+        String text() {
+            return "exit " + code + "\nstdout:\n" + stdout + "\nstderr:\n" + tail(stderr);
+        }
+
+        private static String tail(String s) {
+            return s.length() > 6000 ? "…" + s.substring(s.length() - 6000) : s;
+        }
+    }
+
+    private static Result devcontainer(String verb, Path repo, String... command) throws Exception {
+        List<String> args = new ArrayList<>(List.of(cli.toString(), verb, "--workspace-folder", repo.toString(),
+                "--config", repo.resolve(".devcontainer/it/devcontainer.json").toString()));
+        if (verb.equals("up")) {
+            args.add("--log-level");
+            args.add("info");
+        }
+        args.addAll(List.of(command));
+        ProcessBuilder pb = new ProcessBuilder(args).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        Path stdout = Files.createTempFile(work, "out", ".txt");
+        Path stderr = Files.createTempFile(work, "err", ".txt");
+        pb.redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+        Process p = pb.start();
+        if (!p.waitFor(5, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new AssertionError("devcontainer " + verb + " did not finish in 5 minutes");
+        }
+        return new Result(p.exitValue(), Files.readString(stdout), Files.readString(stderr));
+    }
+
+    /** Removes the container the CLI made for this folder, and its per-project volumes. */
+    private static void removeDevcontainer(Path repo) {
+        DockerClient docker = DockerClientFactory.instance().client();
+        List<Container> containers = docker.listContainersCmd().withShowAll(true)
+                .withLabelFilter(Map.of("devcontainer.local_folder", repo.toString())).exec();
+        for (Container c : containers) {
+            InspectContainerResponse info = docker.inspectContainerCmd(c.getId()).exec();
+            docker.removeContainerCmd(c.getId()).withForce(true).withRemoveVolumes(true).exec();
+            info.getMounts().stream().filter(m -> m.getName() != null && m.getName().startsWith("claude-devc-"))
+                    .forEach(m -> docker.removeVolumeCmd(m.getName()).exec());
+        }
+    }
+}
