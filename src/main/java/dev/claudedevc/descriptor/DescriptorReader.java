@@ -158,7 +158,9 @@ public final class DescriptorReader {
                 column = 1;
                 continue;
             }
-            if ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7f || c == 0x2028 || c == 0x2029 || c == 0xfeff) {
+            // YAML reads NEL (U+0085) and a lone CR as line breaks: text that looks like one line could hold two.
+            boolean loneReturn = c == '\r' && (i + 1 == text.length() || text.charAt(i + 1) != '\n');
+            if ((Fields.isControl(c) && c != '\t' && c != '\r') || loneReturn || c == 0xfeff) {
                 throw source.error(line, column, "", String.format("control character U+%04X is not allowed", (int) c));
             }
             column++;
@@ -400,9 +402,8 @@ public final class DescriptorReader {
     }
 
     private Proxy proxy(Fields f) {
-        Optional<String> http = f.string("http", Syntax.PROXY_URL, "a proxy URL such as http://proxy.corp.example:3128");
-        Optional<String> https = f.string("https", Syntax.PROXY_URL,
-                "a proxy URL such as http://proxy.corp.example:3128");
+        Optional<String> http = f.parsed("http", Syntax::proxyUrl);
+        Optional<String> https = f.parsed("https", Syntax::proxyUrl);
         List<String> noProxy = f.list("noProxy", (n, p) -> f.checkedString(n, p, Syntax.NO_PROXY,
                 "a host, .suffix, IP or CIDR"));
         return new Proxy(http, https, noProxy);

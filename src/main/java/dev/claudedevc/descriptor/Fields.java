@@ -144,14 +144,19 @@ final class Fields {
     }
 
     static boolean hasControl(String text) {
-        return text.chars().anyMatch(c -> c < 0x20 || c == 0x7f || c == 0x2028 || c == 0x2029);
+        return text.chars().anyMatch(Fields::isControl);
+    }
+
+    /** C0 and C1 controls, DEL, and the Unicode line and paragraph separators. */
+    static boolean isControl(int c) {
+        return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 || c == 0x2029;
     }
 
     /** The text with control characters shown as escapes, so a message stays on one line. */
     static String printable(String text) {
         StringBuilder out = new StringBuilder();
         text.codePoints().limit(80).forEach(c -> {
-            if (c < 0x20 || c == 0x7f || c == 0x2028 || c == 0x2029) {
+            if (isControl(c)) {
                 out.append(String.format("\\u%04x", c));
             } else {
                 out.appendCodePoint(c);

@@ -9,6 +9,19 @@ final class Located {
     private Located() {
     }
 
+    /** The text with control characters as backslash-u escapes, so that a message stays on one line. */
+    static String escapeControls(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        text.codePoints().forEach(c -> {
+            if (Fields.isControl(c)) {
+                out.append(String.format("\\u%04x", c));
+            } else {
+                out.appendCodePoint(c);
+            }
+        });
+        return out.toString();
+    }
+
     /** {@code parent.key}, or {@code key} at the top. */
     static String child(String parent, String key) {
         return parent.isEmpty() ? key : parent + "." + key;
@@ -22,10 +35,12 @@ final class Located {
      */
     record Source(Path file, String format) {
 
+        /** The located message; control characters in the key path or reason are shown as escapes. */
         ClaudeDevcException error(int line, int column, String keyPath, String reason) {
             String where = display(file) + ":" + line + ":" + column + ": ";
-            String key = keyPath.isEmpty() ? "" : keyPath + ": ";
-            return new ClaudeDevcException(ClaudeDevcException.Kind.INVALID_DESCRIPTOR, where + key + reason);
+            String key = keyPath.isEmpty() ? "" : escapeControls(keyPath) + ": ";
+            return new ClaudeDevcException(ClaudeDevcException.Kind.INVALID_DESCRIPTOR,
+                    where + key + escapeControls(reason));
         }
 
         ClaudeDevcException error(Node at, String keyPath, String reason) {

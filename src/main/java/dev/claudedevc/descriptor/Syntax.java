@@ -289,6 +289,25 @@ public final class Syntax {
         return new Cidr(address, prefix, false);
     }
 
+    /**
+     * A proxy URL {@code http[s]://host[:port][/]}: the host a name or IPv4 address the firewall can allow, the
+     * port 1..65535.
+     */
+    public static String proxyUrl(String text) {
+        if (!PROXY_URL.matcher(text).matches()) {
+            throw new IllegalArgumentException("'" + text
+                    + "' is not a proxy URL such as http://proxy.corp.example:3128");
+        }
+        String hostPort = text.substring(text.indexOf("://") + 3);
+        hostPort = hostPort.endsWith("/") ? hostPort.substring(0, hostPort.length() - 1) : hostPort;
+        try {
+            domainRule(hostPort);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("proxy URL '" + text + "': " + e.getMessage(), e);
+        }
+        return text;
+    }
+
     /** A verification target {@code host[:port]} (host a name, IPv4, or bracketed IPv6). */
     public static Endpoint endpoint(String text, int defaultPort) {
         DomainRule rule = domainRule(text);

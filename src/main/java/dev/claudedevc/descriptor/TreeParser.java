@@ -18,7 +18,7 @@ import org.yaml.snakeyaml.LoaderOptions;
 
 /**
  * Streams YAML or JSON into a {@link Node} tree with positions. Deliberately narrower than YAML: no anchors or
- * aliases (so no alias bombs), no duplicate keys, no tags, a bounded depth, string keys only.
+ * aliases (so no alias bombs), no duplicate keys, no tags (on keys or values), a bounded depth, string keys only.
  */
 final class TreeParser {
 
@@ -32,8 +32,8 @@ final class TreeParser {
     }
 
     static TreeParser yaml() {
+        // Duplicate keys are refused by read(), which knows their key path.
         LoaderOptions options = new LoaderOptions();
-        options.setAllowDuplicateKeys(false);
         options.setMaxAliasesForCollections(0);
         options.setNestingDepthLimit(MAX_DEPTH + 4);
         options.setCodePointLimit(DescriptorReader.MAX_BYTES);
@@ -87,6 +87,7 @@ final class TreeParser {
                     int keyLine = line(parser);
                     int keyColumn = column(parser);
                     String childPath = Located.child(path, key);
+                    rejectAnchors(parser, source, childPath);
                     if (entries.containsKey(key)) {
                         throw source.error(keyLine, keyColumn, childPath, "duplicate key");
                     }
@@ -125,7 +126,8 @@ final class TreeParser {
 
     private static void rejectAnchors(JsonParser parser, Located.Source source, String path) throws IOException {
         if (parser instanceof YAMLParser yaml) {
-            if (yaml.getCurrentAnchor() != null) {
+            // An alias arrives as a string holding the anchor's name: refused, never read as that string.
+            if (yaml.getCurrentAnchor() != null || yaml.isCurrentAlias()) {
                 throw source.error(line(parser), column(parser), path, "YAML anchors and aliases are not allowed");
             }
             if (yaml.getTypeId() != null) {
