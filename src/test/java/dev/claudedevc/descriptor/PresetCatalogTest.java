@@ -100,10 +100,12 @@ class PresetCatalogTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
         "description: a;b<c\\ndomains: [] | 1 | description: 'a;b<c' is not a one-line description",
-        "description: Test preset\\ndomains:\\n  - host: '*.com'\\n    why: everything | 3 | domains[0].host: '*.com' is too broad",
+        "description: Test preset\\ndomains:\\n  - host: '*.com'\\n    why: everything"
+                + " | 3 | domains[0].host: '*.com' is too broad",
         "description: Test preset\\ndomains:\\n  - host: example.com | 3 | domains[0]: missing required key 'why'",
         "description: Test preset\\ndomains:\\n  - why: no host | 3 | domains[0]: missing required key 'host'",
-        "description: Test preset\\ndomains:\\n  - host: example.com\\n    why: ok reason\\n    port: 22 | 5 | domains[0].port: unknown key",
+        "description: Test preset\\ndomains:\\n  - host: example.com\\n    why: ok reason\\n    port: 22"
+                + " | 5 | domains[0].port: unknown key",
         "description: Test preset\\ndomain: [] | 2 | domain: unknown key (did you mean 'domains'?)",
         "domains: [] | 1 | description: missing required key",
         "description: \"a $(id) b\"\\ndomains: [] | 1 | description: 'a $(id) b' is not a one-line description",
