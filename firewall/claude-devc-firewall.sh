@@ -165,13 +165,13 @@ check_cidr() {
   fi
 }
 
+# A verify target: a host name, an IPv4 literal, or an IPv6 literal (bare or in brackets).
 check_target() {
   local where=$1 host=$2
   if [[ $host == \[*\] ]]; then
-    is_ip6 "${host:1:-1}" || die "policy line $where: invalid IPv6 literal '$host'"
-  elif ! is_ip4 "$host" && ! is_host "$host"; then
-    die "policy line $where: invalid host '$host'"
+    host=${host:1:-1}
   fi
+  is_ip4 "$host" || is_ip6 "$host" || is_host "$host" || die "policy line $where: invalid host '$2'"
 }
 
 parse_line() {
@@ -685,6 +685,17 @@ apply_tables() {
 # Self-test, state file, status.
 # ---------------------------------------------------------------------------------------------------------
 
+# host:port for messages, IPv6 literals in brackets.
+endpoint() {
+  local host=${1#[}
+  host=${host%]}
+  if [[ $host == *:* ]]; then
+    printf '[%s]:%s' "$host" "$2"
+  else
+    printf '%s:%s' "$host" "$2"
+  fi
+}
+
 # Connects as nobody (so no uid-based exception applies) through the local resolver.
 probe() {
   local host=$1 port=$2
@@ -706,7 +717,7 @@ policies_drop() {
 # Returns 0 when everything holds; 1 when an allowed target fails (the policy stays); 2 when the policy is
 # not in force or a denied target is reachable (the caller locks down).
 self_test() {
-  local entry what host port rc=0
+  local entry what host port target rc=0
   if policies_drop iptables && { ((!V6_ENABLED)) || policies_drop ip6tables; }; then
     CHECKS+=("policy DROP ok")
   else
@@ -721,20 +732,21 @@ self_test() {
   fi
   for entry in "${VERIFY[@]}"; do
     read -r what host port <<<"$entry"
+    target=$(endpoint "$host" "$port")
     if [[ $what == allow ]]; then
       if probe "$host" "$port"; then
-        CHECKS+=("allow $host:$port ok")
+        CHECKS+=("allow $target ok")
       else
-        CHECKS+=("allow $host:$port FAILED (not reachable)")
+        CHECKS+=("allow $target FAILED (not reachable)")
         ((rc == 2)) || rc=1
       fi
     elif [[ $MODE == audit ]]; then
-      CHECKS+=("deny $host:$port skipped (audit mode)")
+      CHECKS+=("deny $target skipped (audit mode)")
     elif probe "$host" "$port"; then
-      CHECKS+=("deny $host:$port FAILED (reachable)")
+      CHECKS+=("deny $target FAILED (reachable)")
       rc=2
     else
-      CHECKS+=("deny $host:$port ok")
+      CHECKS+=("deny $target ok")
     fi
   done
   return "$rc"
@@ -843,24 +855,34 @@ print_denied() {
     m && NF {printf "denied %s packets=%s\n", $1, $3}'
 }
 
+# Prints the state of the last apply and what holds now. Exits 0 only when the last apply succeeded and the
+# resolver still runs.
 status() {
+  local ok=0
   if [[ ! -r $STATE_FILE ]]; then
     echo "result=never-applied"
     return 1
   fi
   grep -v '^#' "$STATE_FILE"
+  grep -qx 'result=ok' "$STATE_FILE" || ok=1
+  if [[ -n $(resolver_pids) ]]; then
+    echo "resolver=running"
+  else
+    echo "resolver=stopped"
+    ok=1
+  fi
   if [[ $(id -u) == 0 ]]; then
-    local g fam
-    for g in $(ipset list -n 2>/dev/null | grep -E '^cdv-g[0-9]+-[46]$' | sort); do
-      fam=$(ipset list "$g" | awk -F': ' '/^Number of entries/ {print $2}')
-      echo "set=$g entries=$fam"
+    local set entries
+    for set in $(ipset list -n 2>/dev/null | grep -E '^cdv-g[0-9]+-[46]$' | sort -V); do
+      entries=$(ipset list "$set" | awk -F': ' '/^Number of entries/ {print $2}')
+      echo "set=$set entries=$entries"
     done
     print_denied "$DENIED4"
     print_denied "$DENIED6"
   else
     echo "note=denied connections are listed for root only: docker exec -u 0 <container> $PROG status"
   fi
-  grep -qx 'result=ok' "$STATE_FILE"
+  return "$ok"
 }
 
 main() {
