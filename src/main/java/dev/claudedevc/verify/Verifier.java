@@ -17,7 +17,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Runs a verification: a network (its own, or one it is told to join), a sidecar from the same image listening on
@@ -33,6 +39,8 @@ public final class Verifier {
 
     static final Duration FIREWALL_TIMEOUT = Duration.ofMinutes(3);
     static final Duration PROBE_TIMEOUT = Duration.ofSeconds(30);
+    /** Probes run side by side: each is mostly waiting on the engine. */
+    static final int PARALLEL = 4;
 
     /** Starts the sidecar's listeners; addresses come in as arguments, never spliced into the script. */
     private static final String SIDECAR_SERVICES = """
@@ -94,12 +102,21 @@ public final class Verifier {
         Thread hook = new Thread(resources::removeAll, "claude-devc-verify-cleanup");
         Runtime.getRuntime().addShutdownHook(hook);
         boolean keep = false;
+        ExecutorService starter = Executors.newSingleThreadExecutor(Verifier::daemon);
         try {
             NetworkInfo network = network(request, runId, labels, resources);
             Optional<String> escapeName = ProbeMatrix.escapeName(request.policy(), runId);
             String base = "claude-devc-verify-" + runId;
 
-            progress.accept("starting the sidecar (listeners on " + ProbeMatrix.SIDECAR_PORTS + ", DNS on 53)");
+            // The image under test starts while the sidecar is being set up: they do not depend on each other.
+            progress.accept("starting " + request.image() + " as " + request.user() + " with "
+                    + (request.run().capAdd().isEmpty() ? "no added capabilities"
+                            : "--cap-add " + String.join(",", request.run().capAdd()))
+                    + " (from " + request.run().source() + "), and a sidecar listening on "
+                    + ProbeMatrix.SIDECAR_PORTS + " and DNS 53");
+            ContainerSpec subjectSpec = new ContainerSpec(image.id(), base, network.name(), List.of(), request.user(),
+                    List.of("sleep", "infinity"), request.run().capAdd(), request.run().sysctls(), labels);
+            Future<ContainerInfo> subjectStart = starter.submit(() -> resources.container(engine.start(subjectSpec)));
             ContainerInfo sidecar = resources.container(engine.start(new ContainerSpec(image.id(), base + "-sidecar",
                     network.name(), escapeName.map(List::of).orElse(List.of()), "root",
                     List.of("sleep", "infinity"), List.of(), Map.of(), labels)));
@@ -113,14 +130,7 @@ public final class Verifier {
                 throw setupFailure("the sidecar's listeners did not start (the image needs socat, dnsmasq and "
                         + "dig): " + Check.clip(ready.lastLine()), null);
             }
-
-            progress.accept("starting " + request.image() + " as " + request.user() + " with "
-                    + (request.run().capAdd().isEmpty() ? "no added capabilities"
-                            : "--cap-add " + String.join(",", request.run().capAdd()))
-                    + " (from " + request.run().source() + ")");
-            ContainerInfo subject = resources.container(engine.start(new ContainerSpec(image.id(), base,
-                    network.name(), List.of(), request.user(), List.of("sleep", "infinity"), request.run().capAdd(),
-                    request.run().sysctls(), labels)));
+            ContainerInfo subject = await(subjectStart);
 
             List<Probe> probes = ProbeMatrix.build(new ProbeMatrix.Input(request.policy(),
                     request.run().firewallCommand(), s4, sidecar.ipv6(), escapeName,
@@ -137,6 +147,12 @@ public final class Verifier {
         } catch (EngineException e) {
             throw setupFailure(e.getMessage(), e);
         } finally {
+            starter.shutdown();
+            try {
+                starter.awaitTermination(2, TimeUnit.MINUTES); // a container still starting must be registered first
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             if (!keep) {
                 resources.removeAll();
             }
@@ -172,37 +188,96 @@ public final class Verifier {
         return network;
     }
 
+    /**
+     * The baseline, then the firewall, then the network probes (independent of each other, so run side by side),
+     * then the privilege probes in order (the last ones could open the firewall if they succeeded).
+     */
     private List<ProbeResult> probe(ContainerInfo subject, String user, List<Probe> probes) {
         List<Probe> runnable = probes.stream().filter(p -> p.notApplicable().isEmpty()).toList();
         progress.accept("baseline: checking that the escape targets answer before the firewall is applied");
+        List<Probe> withBaseline = runnable.stream().filter(Probe::baseline).toList();
+        List<Observation> before = inParallel(withBaseline,
+                probe -> probe.check().observe(engine.exec(subject.id(), user, probe.command(), PROBE_TIMEOUT)));
         Map<String, Observation> baseline = new LinkedHashMap<>();
-        for (Probe probe : runnable) {
-            if (probe.baseline()) {
-                baseline.put(probe.id(), probe.check().observe(
-                        engine.exec(subject.id(), user, probe.command(), PROBE_TIMEOUT)));
-            }
+        for (int i = 0; i < withBaseline.size(); i++) {
+            baseline.put(withBaseline.get(i).id(), before.get(i));
         }
-        List<ProbeResult> results = new ArrayList<>();
+
+        Map<String, ProbeResult> results = new LinkedHashMap<>();
         for (Probe probe : probes) {
             if (probe.notApplicable().isPresent()) {
-                results.add(ProbeResult.skipped(probe));
-                continue;
+                results.put(probe.id(), ProbeResult.skipped(probe));
+            } else if (baseline.containsKey(probe.id()) && !baseline.get(probe.id()).reached()) {
+                results.put(probe.id(), new ProbeResult(probe.id(), probe.name(), probe.expected(),
+                        "inconclusive: already " + baseline.get(probe.id()).text() + " without the firewall",
+                        ProbeStatus.FAIL, "", Duration.ZERO));
             }
+        }
+        List<Probe> pending = runnable.stream().filter(p -> !results.containsKey(p.id())).toList();
+        for (Probe probe : pending) {
             if (probe.check() == Check.FIREWALL) {
                 progress.accept("applying the firewall: " + ProbeMatrix.display(probe.command()));
-            } else if (results.size() == 1) {
-                progress.accept("probing as " + user);
+                results.put(probe.id(), run(subject, user, probe));
             }
-            Observation before = baseline.get(probe.id());
-            if (before != null && !before.reached()) {
-                results.add(new ProbeResult(probe.id(), probe.name(), probe.expected(),
-                        "inconclusive: already " + before.text() + " without the firewall", ProbeStatus.FAIL, "",
-                        Duration.ZERO));
-                continue;
-            }
-            results.add(run(subject, user, probe));
         }
-        return results;
+        List<Probe> network = pending.stream().filter(p -> p.check() == Check.TCP || p.check() == Check.RESOLVE
+                || p.check() == Check.DNS).toList();
+        progress.accept("probing as " + user + ": " + network.size() + " network probes, then "
+                + pending.stream().filter(p -> p.check() == Check.SUDO || p.check() == Check.PRIVILEGED).count()
+                + " privilege probes");
+        List<ProbeResult> networkResults = inParallel(network, probe -> run(subject, user, probe));
+        for (int i = 0; i < network.size(); i++) {
+            results.put(network.get(i).id(), networkResults.get(i));
+        }
+        // Privilege probes test permissions, not traffic, so they too can run side by side; they come after the
+        // network probes because one that wrongly succeeded (a flush) would change what those observe.
+        List<Probe> privilege = pending.stream().filter(p -> !results.containsKey(p.id())).toList();
+        List<ProbeResult> privilegeResults = inParallel(privilege, probe -> run(subject, user, probe));
+        for (int i = 0; i < privilege.size(); i++) {
+            results.put(privilege.get(i).id(), privilegeResults.get(i));
+        }
+        return probes.stream().map(p -> results.get(p.id())).toList();
+    }
+
+    private static Thread daemon(Runnable r) {
+        Thread t = new Thread(r, "claude-devc-verify");
+        t.setDaemon(true);
+        return t;
+    }
+
+    private static <T> T await(Future<T> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClaudeDevcException(ClaudeDevcException.Kind.VERIFICATION_FAILED, "interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** Applies {@code task} to each item on a few threads; results in the items' order. */
+    private static <T, R> List<R> inParallel(List<T> items, Function<T, R> task) {
+        if (items.isEmpty()) {
+            return List.of();
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(PARALLEL, items.size()), Verifier::daemon);
+        try {
+            List<Future<R>> futures = new ArrayList<>();
+            for (T item : items) {
+                futures.add(pool.submit(() -> task.apply(item)));
+            }
+            List<R> results = new ArrayList<>();
+            for (Future<R> future : futures) {
+                results.add(await(future));
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     private ProbeResult run(ContainerInfo subject, String user, Probe probe) {

@@ -1,0 +1,296 @@
+package dev.claudedevc.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.dockerjava.api.DockerClient;
+import dev.claudedevc.testing.DockerRequired;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.Network;
+import org.testcontainers.containers.wait.strategy.Wait;
+import org.testcontainers.utility.DockerImageName;
+
+/**
+ * {@code generate} → {@code build} → {@code verify} as a user runs them, through {@link Main#run}, against a real
+ * engine: a descriptor whose base image is overridden to the local one, a must-allow target that is a local test
+ * server ({@code allowed.test}) on an {@code --internal} dual-stack network the test creates, and a team template
+ * that opens the firewall, which verify must catch. The image is built once and reused.
+ */
+class BuildVerifyIT {
+
+    static final String BASE_IMAGE = System.getenv().getOrDefault("CLAUDE_DEVC_BASE_IMAGE", "local/debian:bookworm");
+    static final String NAME = "claude-devc-it-verify";
+    static final String OPEN_NAME = "claude-devc-it-open";
+    static final String TAG = "claude-devc/" + NAME + ":latest";
+
+    /** The escape probes: everything verify must find blocked when the firewall works, and open when it does not. */
+    static final List<String> ESCAPES = List.of("name", "direct-ipv4", "direct-ipv6", "dns-udp", "dns-tcp",
+            "dns-ipv6", "dns-docker", "dot", "allowed-host-other-port", "ssh");
+    static final List<String> PRIVILEGE = List.of("sudo-args", "sudo-env", "policy-write", "script-write",
+            "ipset-flush", "iptables-flush");
+
+    /** The must-allow target: listens on 80, 443 and 8443 (the port verify tries for "another port"). */
+    static final String ALLOWED_SERVER = """
+            for p in 80 443 8443; do socat TCP6-LISTEN:$p,ipv6only=0,fork,reuseaddr /dev/null & done
+            until (exec 3<>/dev/tcp/127.0.0.1/443 && exec 4<>/dev/tcp/127.0.0.1/8443) 2>/dev/null; do sleep 0.1; done
+            echo "allowed.test ready"
+            wait
+            """;
+
+    /** A team's "simplified" firewall: accepts everything and succeeds. */
+    static final String OPEN_FIREWALL = """
+            #!/bin/bash
+            # A team override that turns the firewall into a no-op; verify must notice.
+            set -eu
+            for t in iptables ip6tables; do "$t" -P OUTPUT ACCEPT; "$t" -F OUTPUT; done
+            echo "claude-devc-firewall: everything allowed"
+            """;
+
+    @TempDir
+    static Path work;
+
+    static Path good;
+    static Path open;
+    static CliRun build;
+    static long buildMillis;
+    static Network network;
+    static GenericContainer<?> allowed;
+
+    @BeforeAll
+    static void generateBuildAndStartTheAllowedServer() throws IOException {
+        DockerRequired.check();
+        good = project("good", NAME);
+        open = project("open", OPEN_NAME);
+        Path team = Files.createDirectories(work.resolve("team-templates"));
+        Files.writeString(team.resolve("claude-devc-firewall.sh"), OPEN_FIREWALL);
+        CliRun.of("generate", "-C", good.toString()).exits(0);
+        CliRun.of("generate", "-C", open.toString(), "--templates", team.toString()).exits(0);
+
+        long t0 = System.nanoTime();
+        build = CliRun.of("build", "-C", good.toString(), "--base-image", BASE_IMAGE);
+        buildMillis = (System.nanoTime() - t0) / 1_000_000;
+        build.exits(0);
+
+        String ula = String.format("fd%02x:%04x:%04x:1::/64", (int) (Math.random() * 256),
+                (int) (Math.random() * 65536), (int) (Math.random() * 65536));
+        network = Network.builder().createNetworkCmdModifier(cmd -> cmd
+                .withInternal(true)
+                .withEnableIpv6(true)
+                .withIpam(new com.github.dockerjava.api.model.Network.Ipam().withConfig(
+                        new com.github.dockerjava.api.model.Network.Ipam.Config().withSubnet(ula)))
+                .withLabels(Map.of("dev.claudedevc.test", "BuildVerifyIT"))).build();
+        allowed = new GenericContainer<>(DockerImageName.parse(TAG))
+                .withNetwork(network)
+                .withNetworkAliases("allowed.test")
+                .withCreateContainerCmdModifier(cmd -> cmd.withUser("root").withEntrypoint("bash", "-c",
+                        ALLOWED_SERVER))
+                .waitingFor(Wait.forLogMessage(".*allowed.test ready.*", 1));
+        allowed.start();
+    }
+
+    @AfterAll
+    static void stopTheAllowedServer() {
+        if (allowed != null) {
+            allowed.stop();
+        }
+        if (network != null) {
+            network.close();
+        }
+    }
+
+    static Path project(String dir, String name) throws IOException {
+        Path project = Files.createDirectories(work.resolve(dir));
+        Files.writeString(project.resolve("claude-devc.yaml"), """
+                # The example a new user starts from: no Claude Code install (no registry here), one allowed host.
+                name: %s
+                image: debian:bookworm-slim
+                user: dev
+                claudeCode:
+                  install: none
+                network:
+                  allowedDomains: ["allowed.test"]
+                  verify:
+                    allow: ["allowed.test:443"]
+                """.formatted(name));
+        return project;
+    }
+
+    @Test
+    void buildPrintsOneLinePerStepTagsAndLabelsTheImage() throws Exception {
+        List<String> steps = build.err().lines().filter(l -> l.startsWith("build: step ")).toList();
+        Matcher total = Pattern.compile("^build: step 1/(\\d+): ARG CLAUDE_DEVC_BASE_IMAGE=").matcher(steps.get(0));
+        assertTrue(total.find(), build.err());
+        assertEquals(Integer.parseInt(total.group(1)), steps.size(), build.err());
+        assertTrue(build.out().matches("built " + Pattern.quote(TAG) + " sha256:[0-9a-f]{64}\\n"), build.out());
+        assertTrue(build.err().contains("(base image " + BASE_IMAGE + ")"), build.err());
+
+        Map<String, String> labels = docker().inspectImageCmd(TAG).exec().getConfig().getLabels();
+        assertEquals(NAME, labels.get("dev.claudedevc.project"));
+        assertEquals(sha256(good.resolve("claude-devc.yaml")), labels.get("dev.claudedevc.descriptor-sha256"));
+        assertEquals(Version.current(), labels.get("dev.claudedevc.version"));
+        System.err.println("BuildVerifyIT: build took " + buildMillis + " ms");
+    }
+
+    @Test
+    void verifyProvesTheGeneratedFirewallAndWritesJunit() throws Exception {
+        Path junit = work.resolve("reports/verify.xml");
+        CliRun run = CliRun.of("verify", "-C", good.toString(), "--network", network.getId(), "--junit",
+                junit.toString());
+        run.exits(0);
+        Map<String, String> rows = rows(run.out());
+        List<String> expected = new ArrayList<>(List.of("firewall", "allow-1"));
+        expected.addAll(ESCAPES);
+        expected.addAll(PRIVILEGE);
+        for (String id : expected) {
+            assertEquals("PASS", rows.get(id), id + " in\n" + run.out());
+        }
+        assertEquals(expected.size(), rows.size(), run.out());
+        assertTrue(run.out().contains("Result: PASS (18 probes passed, 0 failed, 0 n/a)"), run.out());
+        assertTrue(run.out().lines().anyMatch(l -> l.matches("allowed allowed\\.test:443 +connects +connected +PASS")),
+                run.out());
+        assertTrue(run.out().lines().anyMatch(l -> l.matches("direct IPv6 \\[fd[0-9a-f:]+\\]:443 +blocked +refused +PASS")),
+                run.out());
+        assertTrue(run.err().contains("verify: joining network"), run.err());
+        String xml = Files.readString(junit);
+        assertTrue(xml.contains("tests=\"18\" failures=\"0\""), xml);
+        assertNothingLeft(NAME);
+    }
+
+    @Test
+    void onItsOwnInternalNetworkOnlyTheUnreachableMustAllowTargetFails() throws Exception {
+        CliRun run = CliRun.of("verify", "-C", good.toString(), "--internal", "--json");
+        run.exits(ExitCodes.VERIFICATION_FAILED);
+        JsonNode json = new ObjectMapper().readTree(run.out());
+        assertEquals("fail", json.get("outcome").asText());
+        assertTrue(json.get("network").get("internal").asBoolean());
+        assertTrue(json.get("network").get("name").asText().startsWith("claude-devc-verify-"));
+        List<String> failed = StreamSupport.stream(json.get("probes").spliterator(), false)
+                .filter(p -> p.get("result").asText().equals("fail")).map(p -> p.get("id").asText()).toList();
+        assertEquals(List.of("firewall", "allow-1"), failed, run.out());
+        JsonNode firewall = json.get("probes").get(0);
+        assertTrue(firewall.get("output").asText().contains("allowed.test"), firewall.toString());
+        assertTrue(run.err().contains("claude-devc: 2 probe(s) failed: firewall, allow-1"), run.err());
+        assertNothingLeft(NAME);
+    }
+
+    @Test
+    void aTeamTemplateThatOpensTheFirewallFailsVerifyNamingEveryEscape() {
+        CliRun quiet = CliRun.of("build", "-C", open.toString(), "--base-image", BASE_IMAGE, "-q").exits(0);
+        assertEquals("", quiet.err());
+        CliRun run = CliRun.of("verify", "-C", open.toString(), "--network", network.getId());
+        run.exits(ExitCodes.VERIFICATION_FAILED);
+        Map<String, String> rows = rows(run.out());
+        assertEquals("PASS", rows.get("firewall"), run.out());
+        assertEquals("PASS", rows.get("allow-1"), run.out());
+        for (String id : ESCAPES) {
+            assertEquals("FAIL", rows.get(id), id + " in\n" + run.out());
+        }
+        for (String id : PRIVILEGE) {
+            assertEquals("PASS", rows.get(id), id + " in\n" + run.out());
+        }
+        assertTrue(run.out().lines().anyMatch(l -> l.matches("SSH [0-9.]+:22 +blocked +connected +FAIL")), run.out());
+        assertTrue(run.out().lines().anyMatch(l -> l.matches("foreign DNS over UDP @[0-9.]+ +no answer +answered [0-9.]+ +FAIL")),
+                run.out());
+        assertTrue(run.err().contains("claude-devc: " + ESCAPES.size() + " probe(s) failed: "
+                + String.join(", ", ESCAPES)), run.err());
+        assertNothingLeft(OPEN_NAME);
+    }
+
+    @Test
+    void aFailingDockerfileStepShowsTheStepAndItsLastOutput() throws IOException {
+        Path broken = project("broken", "claude-devc-it-broken");
+        Path team = Files.createDirectories(work.resolve("broken-templates"));
+        Files.writeString(team.resolve("Dockerfile.mustache"), """
+                ARG CLAUDE_DEVC_BASE_IMAGE={{image}}
+                FROM ${CLAUDE_DEVC_BASE_IMAGE}
+                RUN for i in $(seq 1 30); do echo "output line $i"; done; echo "E: the mirror is gone"; exit 3
+                """);
+        CliRun.of("generate", "-C", broken.toString(), "--templates", team.toString()).exits(0);
+        CliRun run = CliRun.of("build", "-C", broken.toString(), "--base-image", BASE_IMAGE, "-q");
+        run.exits(ExitCodes.BUILD_FAILED);
+        List<String> err = run.err().lines().toList();
+        int header = err.indexOf("build: step 3/6 failed; its last output:");
+        assertTrue(header >= 0, run.err());
+        assertEquals("  | output line 12", err.get(header + 1), run.err());
+        assertEquals("  | E: the mirror is gone", err.get(header + 20), run.err());
+        assertTrue(err.get(header + 21).startsWith("claude-devc: image build failed at step 3/6 (RUN for i in"),
+                run.err());
+        assertTrue(err.get(header + 21).endsWith("returned a non-zero code: 3"), run.err());
+    }
+
+    /** Probe id → PASS/FAIL/n/a, read from the table (the id is not shown: rows are matched by name). */
+    static Map<String, String> rows(String table) {
+        Map<String, String> byName = new java.util.LinkedHashMap<>();
+        Map<String, Pattern> names = new java.util.LinkedHashMap<>();
+        names.put("firewall", Pattern.compile("^firewall applies \\("));
+        names.put("allow-1", Pattern.compile("^allowed allowed\\.test:443 "));
+        names.put("name", Pattern.compile("^non-allowlisted name "));
+        names.put("direct-ipv4", Pattern.compile("^direct IPv4 "));
+        names.put("direct-ipv6", Pattern.compile("^direct IPv6 "));
+        names.put("dns-udp", Pattern.compile("^foreign DNS over UDP "));
+        names.put("dns-tcp", Pattern.compile("^foreign DNS over TCP "));
+        names.put("dns-ipv6", Pattern.compile("^foreign DNS over IPv6 "));
+        names.put("dns-docker", Pattern.compile("^Docker DNS 127\\.0\\.0\\.11 "));
+        names.put("dot", Pattern.compile("^DNS over TLS "));
+        names.put("allowed-host-other-port", Pattern.compile("^allowed host on another port "));
+        names.put("ssh", Pattern.compile("^SSH "));
+        names.put("sudo-args", Pattern.compile("^sudo firewall with an argument "));
+        names.put("sudo-env", Pattern.compile("^sudo firewall with an environment variable "));
+        names.put("policy-write", Pattern.compile("^write /etc/claude-devc/policy\\.conf "));
+        names.put("script-write", Pattern.compile("^write /usr/local/sbin/claude-devc-firewall "));
+        names.put("ipset-flush", Pattern.compile("^ipset flush as the user "));
+        names.put("iptables-flush", Pattern.compile("^iptables -F as the user "));
+        for (String line : table.lines().toList()) {
+            if (line.isBlank() || line.startsWith("Result:")) {
+                break;
+            }
+            names.forEach((id, p) -> {
+                if (p.matcher(line).find()) {
+                    byName.put(id, line.substring(line.lastIndexOf(' ') + 1));
+                }
+            });
+        }
+        return byName;
+    }
+
+    /** verify removed the containers and networks it created (labelled with its run id) for this project. */
+    static void assertNothingLeft(String project) {
+        List<String> containers = docker().listContainersCmd().withShowAll(true)
+                .withLabelFilter(List.of("dev.claudedevc.verify")).exec().stream()
+                .filter(c -> project.equals(c.getLabels().get("dev.claudedevc.project")))
+                .map(c -> List.of(c.getNames()).toString()).toList();
+        assertEquals(List.of(), containers, "verify left containers of " + project);
+        assertFalse(docker().listNetworksCmd().exec().stream()
+                .anyMatch(n -> n.getLabels() != null && n.getLabels().containsKey("dev.claudedevc.verify")
+                        && project.equals(n.getLabels().get("dev.claudedevc.project"))),
+                "verify left a network of " + project);
+    }
+
+    static DockerClient docker() {
+        return DockerClientFactory.instance().client();
+    }
+
+    static String sha256(Path file) throws IOException, NoSuchAlgorithmException {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    }
+}
