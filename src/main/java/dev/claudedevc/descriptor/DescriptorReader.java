@@ -9,6 +9,7 @@ import dev.claudedevc.model.NetworkPolicy;
 import dev.claudedevc.model.Proxy;
 import dev.claudedevc.model.VsCode;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -99,7 +100,10 @@ public final class DescriptorReader {
                         Located.Source.display(file) + ": " + size + " bytes is over the " + MAX_BYTES
                                 + "-byte limit for a descriptor");
             }
-            bytes = Files.readAllBytes(file);
+            // Bounded even when the size says nothing (a device, a pipe): parse() refuses anything over the limit.
+            try (InputStream in = Files.newInputStream(file)) {
+                bytes = in.readNBytes(MAX_BYTES + 1);
+            }
         } catch (NoSuchFileException e) {
             throw new ClaudeDevcException(ClaudeDevcException.Kind.INVALID_DESCRIPTOR,
                     Located.Source.display(file) + ": no such file");
@@ -381,7 +385,7 @@ public final class DescriptorReader {
                 if (Files.size(file) > 1024 * 1024) {
                     throw top.source().error(n, p, "'" + path + "' is larger than 1 MiB");
                 }
-                String pem = Files.readString(file, StandardCharsets.US_ASCII);
+                String pem = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
                 if (!pem.contains("-----BEGIN CERTIFICATE-----")) {
                     throw top.source().error(n, p, "'" + path + "' is not a PEM certificate");
                 }

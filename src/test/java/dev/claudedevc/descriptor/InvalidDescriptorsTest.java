@@ -3,7 +3,9 @@ package dev.claudedevc.descriptor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.claudedevc.ClaudeDevcException;
 import dev.claudedevc.cli.ExitCodes;
@@ -16,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -181,6 +184,26 @@ class InvalidDescriptorsTest {
         Result result = run("validate", "-C", project.toString(), "-f", "nope.yaml");
         assertEquals(ExitCodes.INVALID_DESCRIPTOR, result.code());
         assertTrue(oneLine(result.err()).endsWith("nope.yaml: no such file"), result.err());
+    }
+
+    @Test
+    void aDirectoryGivenAsTheDescriptorIsRefused(@TempDir Path project) throws IOException {
+        Files.createDirectory(project.resolve("claude-devc.yaml"));
+        Result result = run("validate", "-C", project.toString(), "-f", "claude-devc.yaml");
+        assertEquals(ExitCodes.INVALID_DESCRIPTOR, result.code(), result.err());
+        assertTrue(oneLine(result.err()).contains("claude-devc.yaml: cannot read"), result.err());
+    }
+
+    @Test
+    void aDescriptorThatNeverEndsIsReadOnlyUpToTheSizeLimit(@TempDir Path project) {
+        Path endless = Path.of("/dev/zero");
+        assumeTrue(Files.isReadable(endless), "needs /dev/zero");
+        ClaudeDevcException e = assertTimeoutPreemptively(Duration.ofSeconds(5),
+                () -> assertThrows(ClaudeDevcException.class, () -> READER.read(endless)));
+        assertTrue(e.getMessage().contains("over the 262144-byte limit"), e.getMessage());
+        Result result = assertTimeoutPreemptively(Duration.ofSeconds(5),
+                () -> run("validate", "-C", project.toString(), "-f", endless.toString()));
+        assertEquals(ExitCodes.INVALID_DESCRIPTOR, result.code(), result.err());
     }
 
     private static void assertLocated(Case c, String display, String message) {

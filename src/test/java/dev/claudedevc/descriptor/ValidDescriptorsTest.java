@@ -204,6 +204,17 @@ class ValidDescriptorsTest {
     }
 
     @Test
+    void windowsLineEndingsAreAcceptedAndLinesStillCountRight(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("claude-devc.yaml");
+        Files.writeString(file, "name: crlf\r\nuser: agent\r\n", StandardCharsets.UTF_8);
+        assertEquals("agent", READER.read(file).descriptor().user());
+        Files.writeString(file, "name: crlf\r\n\r\nuser: root\r\n", StandardCharsets.UTF_8);
+        String message = org.junit.jupiter.api.Assertions.assertThrows(dev.claudedevc.ClaudeDevcException.class,
+                () -> READER.read(file)).getMessage();
+        assertTrue(message.contains("claude-devc.yaml:3:7: user: "), message);
+    }
+
+    @Test
     void aFileOfExactlyTheSizeLimitIsStillRead(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("claude-devc.yaml");
         String head = "name: at-limit\n";
