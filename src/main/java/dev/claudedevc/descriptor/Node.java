@@ -42,8 +42,8 @@ sealed interface Node {
             if (value == null) {
                 return "null";
             }
-            if (value instanceof String) {
-                return "a string";
+            if (value instanceof String text) {
+                return text.isEmpty() ? "an empty value" : "a string";
             }
             if (value instanceof Boolean) {
                 return "a boolean";
