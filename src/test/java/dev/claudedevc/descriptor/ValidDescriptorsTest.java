@@ -60,6 +60,36 @@ class ValidDescriptorsTest {
         assertEquals(file.toAbsolutePath().getParent(), first.projectDir());
     }
 
+    /**
+     * What the reader accepts, the generator renders: generate succeeds, the result validates (a policy that
+     * allows nothing is reported as such, exit 6) and a second generate --check finds no drift.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("corpus")
+    void everyValidDescriptorGeneratesValidatesAndIsThenUpToDate(Path file, @TempDir Path project) throws Exception {
+        String name = file.getFileName().toString().endsWith(".json") ? "claude-devc.json" : "claude-devc.yaml";
+        Files.copy(file, project.resolve(name));
+        Files.createDirectories(project.resolve("certs"));
+        Files.copy(VALID.resolve("certs/corp-root.crt"), project.resolve("certs/corp-root.crt"));
+        NetworkPolicy network = READER.read(file).descriptor().network();
+        boolean allowsSomething = !(network.presets().isEmpty() && network.allowedDomains().isEmpty()
+                && network.allowedCidrs().isEmpty());
+
+        String dir = project.toString();
+        assertEquals("exit 0", cli("generate", "-C", dir));
+        assertTrue(Files.isRegularFile(project.resolve(".devcontainer/devcontainer.json")));
+        assertEquals(allowsSomething ? "exit 0" : "exit 6", cli("validate", "-C", dir).lines().findFirst().get());
+        assertEquals("exit 0", cli("generate", "--check", "-C", dir));
+    }
+
+    /** Runs the CLI; returns {@code exit N}, followed by the output unless the command succeeded. */
+    private static String cli(String... args) {
+        var out = new java.io.ByteArrayOutputStream();
+        int code = dev.claudedevc.cli.Main.run(args, new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
+                new java.io.PrintStream(out, true, StandardCharsets.UTF_8));
+        return code == 0 ? "exit 0" : "exit " + code + "\n" + out.toString(StandardCharsets.UTF_8);
+    }
+
     @Test
     void aDescriptorWithOnlyANameGetsEveryDefault() {
         Descriptor d = read("minimal.yaml");
@@ -219,10 +249,10 @@ class ValidDescriptorsTest {
         Path file = dir.resolve("claude-devc.yaml");
         String head = "name: at-limit\n";
         StringBuilder text = new StringBuilder(head);
-        while (text.length() < DescriptorReader.MAX_BYTES - 1) {
-            text.append('#');
+        while (text.length() < DescriptorReader.MAX_BYTES) {
+            int room = DescriptorReader.MAX_BYTES - text.length();
+            text.append("#".repeat(Math.min(79, room - 1))).append('\n');
         }
-        text.append('\n');
         Files.writeString(file, text, StandardCharsets.UTF_8);
         assertEquals(DescriptorReader.MAX_BYTES, Files.size(file));
         assertEquals("at-limit", READER.read(file).descriptor().name());
