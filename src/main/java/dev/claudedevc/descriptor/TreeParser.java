@@ -112,6 +112,9 @@ final class TreeParser {
                 }
                 return new Node.Scalar(parser.getLongValue(), line, column);
             case VALUE_NUMBER_FLOAT:
+                if (!Double.isFinite(parser.getDoubleValue())) {
+                    throw source.error(line, column, path, "number out of range");
+                }
                 return new Node.Scalar(parser.getDoubleValue(), line, column);
             case VALUE_TRUE:
                 return new Node.Scalar(Boolean.TRUE, line, column);
