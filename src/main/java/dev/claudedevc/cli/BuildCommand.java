@@ -40,9 +40,12 @@ final class BuildCommand implements Callable<Integer> {
     /** The Dockerfile's first line declares this; overriding it swaps the base image. */
     static final String BASE_IMAGE_ARG = "CLAUDE_DEVC_BASE_IMAGE";
 
-    /** An image reference: optional registry host[:port]/, lower-case path components, optional :tag. */
+    /**
+     * An image reference as Docker parses it: an optional registry (a host with a dot or a port, or
+     * {@code localhost}), lower-case path components, an optional tag and digest.
+     */
     static final Pattern IMAGE_REFERENCE = Pattern.compile(
-            "(?:[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?(?::[0-9]{1,5})?/)?"
+            "(?:(?:localhost|[a-zA-Z0-9-]+(?:\\.[a-zA-Z0-9-]+)+)(?::[0-9]{1,5})?/|[a-zA-Z0-9-]+:[0-9]{1,5}/)?"
                     + "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*"
                     + "(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[0-9a-f]{64})?");
     private static final Pattern ARG_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");

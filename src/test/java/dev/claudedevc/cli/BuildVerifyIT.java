@@ -7,8 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.DockerClient;
+import dev.claudedevc.TestPaths;
 import dev.claudedevc.testing.DockerRequired;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -17,6 +21,9 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.StreamSupport;
@@ -249,6 +256,33 @@ class BuildVerifyIT {
         assertTrue(err.get(header + 21).endsWith("returned a non-zero code: 3"), run.err());
     }
 
+    @Test
+    void ctrlCRemovesTheContainersAndNetworkVerifyCreated() throws Exception {
+        Path jar = TestPaths.projectRoot().resolve("target/claude-devc-all.jar");
+        String classpath = Files.isRegularFile(jar) ? jar.toString() : System.getProperty("java.class.path");
+        Process verify = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", classpath, "dev.claudedevc.cli.Main", "verify", "-C", good.toString(), "--internal")
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        BlockingQueue<String> err = new LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> new BufferedReader(new InputStreamReader(verify.getErrorStream(),
+                StandardCharsets.UTF_8)).lines().forEach(err::add));
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            String line;
+            do {
+                line = err.poll(90, TimeUnit.SECONDS);
+                assertTrue(line != null, "verify never got to its probes");
+            } while (!line.contains("verify: baseline"));
+            assertFalse(containersOf(NAME).isEmpty(), "verify's containers run before the interrupt");
+            new ProcessBuilder("kill", "-INT", Long.toString(verify.pid())).inheritIO().start().waitFor();
+            assertTrue(verify.waitFor(60, TimeUnit.SECONDS), "verify ends on Ctrl-C");
+        } finally {
+            verify.destroyForcibly();
+        }
+        assertNothingLeft(NAME);
+    }
+
     /** Probe id → PASS/FAIL/n/a, read from the table (the id is not shown: rows are matched by name). */
     static Map<String, String> rows(String table) {
         Map<String, String> byName = new java.util.LinkedHashMap<>();
@@ -286,15 +320,18 @@ class BuildVerifyIT {
 
     /** verify removed the containers and networks it created (labelled with its run id) for this project. */
     static void assertNothingLeft(String project) {
-        List<String> containers = docker().listContainersCmd().withShowAll(true)
-                .withLabelFilter(List.of("dev.claudedevc.verify")).exec().stream()
-                .filter(c -> project.equals(c.getLabels().get("dev.claudedevc.project")))
-                .map(c -> List.of(c.getNames()).toString()).toList();
-        assertEquals(List.of(), containers, "verify left containers of " + project);
+        assertEquals(List.of(), containersOf(project), "verify left containers of " + project);
         assertFalse(docker().listNetworksCmd().exec().stream()
                 .anyMatch(n -> n.getLabels() != null && n.getLabels().containsKey("dev.claudedevc.verify")
                         && project.equals(n.getLabels().get("dev.claudedevc.project"))),
                 "verify left a network of " + project);
+    }
+
+    static List<String> containersOf(String project) {
+        return docker().listContainersCmd().withShowAll(true)
+                .withLabelFilter(List.of("dev.claudedevc.verify")).exec().stream()
+                .filter(c -> project.equals(c.getLabels().get("dev.claudedevc.project")))
+                .map(c -> List.of(c.getNames()).toString()).toList();
     }
 
     static DockerClient docker() {
