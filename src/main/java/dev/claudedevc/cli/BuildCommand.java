@@ -31,7 +31,8 @@ import picocli.CommandLine.Spec;
         description = {"Builds the image of the rendered .devcontainer/ (run generate first) through the Docker API "
                 + "(DOCKER_HOST, the Docker socket, or Podman's socket), never pulling.",
             "Tags it claude-devc/<name>:latest unless -t is given, and labels it with the project, the descriptor's "
-                + "SHA-256 and the claude-devc version. Progress (one line per step) goes to stderr."})
+                + "SHA-256 and the claude-devc version. The descriptor's proxy is passed as the HTTP(S)_PROXY and "
+                + "NO_PROXY build args. Progress (one line per step) goes to stderr."})
 final class BuildCommand implements Callable<Integer> {
 
     static final String LABEL_PROJECT = "dev.claudedevc.project";
@@ -109,6 +110,7 @@ final class BuildCommand implements Callable<Integer> {
         if (imageTag == null) {
             imageTag = defaultTag(descriptor);
         }
+        proxyArgs(descriptor).forEach(args::putIfAbsent);
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put(LABEL_PROJECT, descriptor.name());
         labels.put(LABEL_DESCRIPTOR, workspace.loaded().sha256());
@@ -149,6 +151,30 @@ final class BuildCommand implements Callable<Integer> {
             out.println("built " + imageTag + " " + image.id());
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * The descriptor's proxy as Docker's predefined proxy build args (both spellings: tools read one or the other),
+     * so the image build's apt and curl go through it; they are not recorded in the image. {@code --build-arg}
+     * overrides them.
+     */
+    static Map<String, String> proxyArgs(Descriptor descriptor) {
+        Map<String, String> args = new TreeMap<>();
+        descriptor.proxy().ifPresent(proxy -> {
+            proxy.http().ifPresent(url -> {
+                args.put("HTTP_PROXY", url);
+                args.put("http_proxy", url);
+            });
+            proxy.https().ifPresent(url -> {
+                args.put("HTTPS_PROXY", url);
+                args.put("https_proxy", url);
+            });
+            if (!proxy.noProxy().isEmpty()) {
+                args.put("NO_PROXY", String.join(",", proxy.noProxy()));
+                args.put("no_proxy", String.join(",", proxy.noProxy()));
+            }
+        });
+        return args;
     }
 
     private String checkedReference(String option, String reference) {

@@ -58,6 +58,22 @@ class BuildVerifyCommandTest {
     }
 
     @Test
+    void theDescriptorsProxyBecomesDockersProxyBuildArgs() throws IOException {
+        Files.writeString(project.resolve("claude-devc.yaml"), """
+                name: demo
+                proxy:
+                  http: http://proxy.corp.example.com:3128
+                  noProxy: [localhost, .corp.example.com]
+                """);
+        var descriptor = dev.claudedevc.descriptor.DescriptorReader.load(project, java.util.Optional.empty())
+                .descriptor();
+        assertEquals(java.util.Map.of("HTTP_PROXY", "http://proxy.corp.example.com:3128",
+                "http_proxy", "http://proxy.corp.example.com:3128",
+                "NO_PROXY", "localhost,.corp.example.com", "no_proxy", "localhost,.corp.example.com"),
+                BuildCommand.proxyArgs(descriptor));
+    }
+
+    @Test
     void imageReferencesFollowDockersGrammar() {
         for (String ok : new String[] {"local/debian:bookworm", "claude-devc/demo:latest", "debian",
                 "registry.example.com:5000/team/img:1.2-rc_1", "a__b/c-d.e:TAG"}) {
