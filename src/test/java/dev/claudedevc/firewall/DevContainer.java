@@ -56,7 +56,8 @@ final class DevContainer implements AutoCloseable {
         Connection isRejected() {
             assertTrue(!connected && error.contains("Connection refused"),
                     () -> target + " should be rejected: " + this);
-            assertTrue(millis < 2500, () -> target + " should be rejected at once, took " + millis + " ms: " + this);
+            // A dropped SYN would take the full connect timeout (8 s); the bound is loose for loaded machines.
+            assertTrue(millis < 5000, () -> target + " should be rejected at once, took " + millis + " ms: " + this);
             return this;
         }
 
@@ -97,7 +98,7 @@ final class DevContainer implements AutoCloseable {
 
     private static final String PROBE = """
             t0=$(date +%s%N)
-            out=$(socat -T2 - "$1,connect-timeout=4" </dev/null 2>&1)
+            out=$(socat -T2 - "$1,connect-timeout=8" </dev/null 2>&1)
             rc=$?
             t1=$(date +%s%N)
             printf 'rc=%s ms=%s\\n%s\\n' "$rc" "$(( (t1 - t0) / 1000000 ))" "$out"

@@ -7,7 +7,6 @@ import static dev.claudedevc.firewall.FirewallLab.Server.GATEWAY;
 import static dev.claudedevc.firewall.FirewallLab.Server.LITERAL;
 import static dev.claudedevc.firewall.FirewallLab.Server.NEIGHBOUR;
 import static dev.claudedevc.firewall.FirewallLab.Server.PORTED;
-import static dev.claudedevc.firewall.FirewallLab.Server.RESOLVER;
 import static dev.claudedevc.firewall.FirewallLab.Server.ROTATION_A;
 import static dev.claudedevc.firewall.FirewallLab.Server.ROTATION_B;
 import static dev.claudedevc.firewall.FirewallLab.Server.UPSTREAM;
@@ -193,9 +192,9 @@ class FirewallEnforceIT {
 
         @Test
         void udpAndTcpDnsToAForeignResolver() {
-            dev.dig("@" + lab.v4(RESOLVER), "anything.test").isRefusedOnTheWire();
-            dev.dig("+tcp", "@" + lab.v4(RESOLVER), "anything.test").isRefusedOnTheWire();
-            dev.dig("@" + lab.v6(RESOLVER), "anything.test").isRefusedOnTheWire();
+            dev.dig("@" + lab.v4(BLOCKED), "anything.test").isRefusedOnTheWire();
+            dev.dig("+tcp", "@" + lab.v4(BLOCKED), "anything.test").isRefusedOnTheWire();
+            dev.dig("@" + lab.v6(BLOCKED), "anything.test").isRefusedOnTheWire();
         }
 
         @Test
@@ -212,7 +211,7 @@ class FirewallEnforceIT {
 
         @Test
         void dnsOverTls() {
-            dev.connect4(lab.v4(RESOLVER), 853).isRejected();
+            dev.connect4(lab.v4(BLOCKED), 853).isRejected();
             dev.connect4("allowed.test", 853).isRejected();
         }
 

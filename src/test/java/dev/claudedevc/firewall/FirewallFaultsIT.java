@@ -10,6 +10,8 @@ import java.time.Duration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * Faults while the firewall is applied, each in a fresh devcontainer of the enforce image. Every one must end
@@ -26,12 +28,14 @@ class FirewallFaultsIT {
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void upstreamResolverDownAtStartFailsLoudlyStaysClosedAndRecoversWhenItReturns() {
         lab.kill(UPSTREAM2);
         try (DevContainer dev = lab.start(FirewallLab.Variant.ENFORCE)) {
             // A resolver that is not Docker's embedded one: resolv.conf names it directly.
-            dev.asRoot("printf 'nameserver %s\\noptions ndots:0\\n' \"$1\" > /etc/resolv.conf", lab.v4(UPSTREAM2))
-                    .succeeds();
+            // (Short resolver timeouts keep the test fast; the firewall keeps these options.)
+            dev.asRoot("printf 'nameserver %s\\noptions ndots:0 timeout:1 attempts:1\\n' \"$1\" > /etc/resolv.conf",
+                    lab.v4(UPSTREAM2)).succeeds();
 
             Exec applied = dev.applyFirewall();
             assertEquals(1, applied.exitCode(), applied::text);
@@ -56,6 +60,7 @@ class FirewallFaultsIT {
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void anInvalidPolicyOnTheFirstRunLeavesTheContainerClosed() {
         try (DevContainer dev = lab.start(FirewallLab.Variant.ENFORCE)) {
             dev.asRoot("echo 'allow-everything please' >> /etc/claude-devc/policy.conf").succeeds();
@@ -70,6 +75,23 @@ class FirewallFaultsIT {
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
+    void aSelfTestThatReachesADenyTargetFailsLoudlyAndLocksDown() {
+        try (DevContainer dev = lab.start(FirewallLab.Variant.ENFORCE)) {
+            dev.asRoot("echo 'verify-deny allowed.test 443' >> /etc/claude-devc/policy.conf").succeeds();
+            Exec applied = dev.applyFirewall();
+            assertEquals(1, applied.exitCode(), applied::text);
+            assertTrue(applied.err().contains("deny allowed.test:443 FAILED (reachable)"), applied::text);
+            assertTrue(applied.err().contains("the policy is not in force; outbound traffic stays blocked"),
+                    applied::text);
+            assertTrue(dev.status().out().contains("result=failed\n"), dev.status()::text);
+            dev.assertClosed();
+            dev.connect4(lab.v4(ALLOWED), 443).isRejected();
+        }
+    }
+
+    @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void killedMidwayItIsClosedAtEveryPointAndTheNextRunWorks() {
         try (DevContainer dev = lab.start(FirewallLab.Variant.ENFORCE)) {
             dev.applyFirewall().succeeds();
@@ -79,9 +101,16 @@ class FirewallFaultsIT {
                 assertTrue(killed.exitCode() == 137 || killed.exitCode() == 0, killed::text);
                 dev.assertClosed();
             }
-            Exec terminated = dev.asRoot("timeout -s TERM 0.3 " + DevContainer.FIREWALL);
-            if (terminated.exitCode() == 124) {
-                assertTrue(terminated.err().contains("stays blocked"), terminated::text);
+            // SIGTERM once the lockdown is in place: the trap reports the failure and keeps it closed.
+            Exec terminated = dev.asRoot("""
+                    "$1" 2>/tmp/fw.err & pid=$!
+                    for i in $(seq 1 500); do grep -q 'lockdown in place' /tmp/fw.err && break; sleep 0.01; done
+                    kill -TERM "$pid"; wait "$pid"; echo "rc=$?"; cat /tmp/fw.err
+                    """, DevContainer.FIREWALL);
+            if (!terminated.out().startsWith("rc=0\n")) {
+                assertTrue(terminated.out().startsWith("rc=1\n"), terminated::text);
+                assertTrue(terminated.out().contains("interrupted by a signal; outbound traffic stays blocked"),
+                        terminated::text);
                 assertTrue(dev.status().out().contains("result=failed\n"), dev.status()::text);
             }
             dev.assertClosed();
@@ -93,6 +122,7 @@ class FirewallFaultsIT {
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void afterAContainerRestartTheNextStartAppliesItAgain() {
         try (DevContainer dev = lab.start(FirewallLab.Variant.ENFORCE)) {
             dev.applyFirewall().succeeds();
@@ -108,6 +138,34 @@ class FirewallFaultsIT {
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
+    void thousandsOfStaticCidrsAreLoadedInBulkNotOneProcessPerEntry() {
+        try (DevContainer dev = lab.start(FirewallLab.Variant.ENFORCE)) {
+            // Documentation and benchmark ranges: only loaded into the sets, never dialled.
+            dev.asRoot("""
+                    policy=/etc/claude-devc/policy.conf
+                    group=$(awk '$1 == "group" {print $2; exit}' "$policy")
+                    for i in $(seq 0 2999); do echo "allow-net $group 198.18.$((i / 250)).$((i % 250))/32"; done >> "$policy"
+                    for i in $(seq 1 1000); do printf 'allow-net %s 2001:db8:%x::/48\\n' "$group" "$i"; done >> "$policy"
+                    """).succeeds();
+            Exec traced = dev.asRoot("bash -x " + DevContainer.FIREWALL + " 2>/tmp/trace; echo \"rc=$?\";"
+                    + " grep -cE '^[+]+ ipset ' /tmp/trace; grep -E '^[+]+ ipset ' /tmp/trace");
+            assertTrue(traced.out().startsWith("rc=0\n"), traced::text);
+            int ipsetProcesses = Integer.parseInt(traced.out().split("\n")[1]);
+            assertTrue(ipsetProcesses <= 3, traced::text);
+
+            String counts = dev.asRoot("""
+                    group=$(awk '$1 == "group" {print $2; exit}' /etc/claude-devc/policy.conf)
+                    ipset list "cdv-g$group-4" | grep -c '^198[.]18[.]'
+                    ipset list "cdv-g$group-6" | grep -c '^2001:db8:'
+                    """).succeeds().out();
+            assertEquals("3000\n1000\n", counts);
+            dev.connect4("allowed.test", 443).reaches("allowed");
+        }
+    }
+
+    @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void killingTheResolverOpensNothing() {
         try (DevContainer dev = lab.start(FirewallLab.Variant.ENFORCE)) {
             dev.applyFirewall().succeeds();

@@ -46,12 +46,11 @@ final class FirewallLab {
     /** A test server: its name (also what it answers), address in the lab's /16, DNS aliases. */
     enum Server {
         ALLOWED("allowed", "1.10", "allowed.test", "alias.test"),
+        /** Not on any allowlist; also a foreign resolver (answers every name with its own address) and DoT port. */
         BLOCKED("blocked", "1.20", "blocked.test"),
         WILD("wild", "1.30", "api.wild.test", "wild.test", "bad.wild.test", "sub.allowed.test"),
         LITERAL("literal", "1.40"),
         PORTED("ported", "1.50", "ported.test"),
-        /** A foreign resolver: answers every name with {@link #BLOCKED}'s address. */
-        RESOLVER("resolver", "1.53"),
         /** The devcontainers' upstream behind Docker's embedded DNS ({@code --dns}); the test changes its answers. */
         UPSTREAM("upstream", "1.54"),
         /** A plain upstream resolver (written into resolv.conf directly); the faults test stops it. */
@@ -171,10 +170,19 @@ final class FirewallLab {
     }
 
     private void start() {
+        long t0 = System.nanoTime();
         removeLeftovers();
         createNetwork();
         buildServerImage();
+        log("network " + networkName + " and images ready", t0);
+        long t1 = System.nanoTime();
         startServers();
+        log(Server.values().length + " test servers started", t1);
+    }
+
+    /** Progress on stderr, so a slow run shows where its time went. */
+    static void log(String what, long sinceNanos) {
+        System.err.printf("firewall-lab: %s in %d ms%n", what, (System.nanoTime() - sinceNanos) / 1_000_000);
     }
 
     // ------------------------------------------------------------------------------------------------ cleanup
@@ -270,7 +278,7 @@ final class FirewallLab {
     private List<String> serverCommand(Server server) {
         List<String> command = new ArrayList<>(List.of("serve", server.id));
         switch (server) {
-            case RESOLVER -> command.add("--address=/#/" + v4(Server.BLOCKED));
+            case BLOCKED -> command.add("--address=/#/" + v4(Server.BLOCKED));
             case UPSTREAM -> command.addAll(List.of("--local=/test/", "--cname=cname.test,edge.cdn.test"));
             case UPSTREAM2 -> command.add("--local=/test/");
             default -> {
@@ -385,7 +393,10 @@ final class FirewallLab {
                     assertEquals(true, Files.isRegularFile(folder.resolve(file)), "generated " + file);
                 }
                 String tag = "claude-devc-fwit/dev-" + v.name().toLowerCase().replace('_', '-') + ":latest";
-                return new ImageFromDockerfile(tag, false).withFileFromPath(".", folder).get();
+                long t0 = System.nanoTime();
+                String built = new ImageFromDockerfile(tag, false).withFileFromPath(".", folder).get();
+                log("generated and built " + tag, t0);
+                return built;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -9,6 +9,8 @@ import dev.claudedevc.firewall.DevContainer.Exec;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /** The other descriptor modes: audit (allow everything, record what enforce would deny) and IPv6 blocked. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -22,6 +24,7 @@ class FirewallModesIT {
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void auditModeAllowsEverythingButRecordsWhatEnforceWouldDeny() {
         try (DevContainer dev = lab.start(FirewallLab.Variant.AUDIT)) {
             Exec applied = dev.applyFirewall().succeeds();
@@ -48,6 +51,7 @@ class FirewallModesIT {
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void ipv6BlockModeAllowsIpv6OnlyOnLoopback() {
         try (DevContainer dev = lab.start(FirewallLab.Variant.IPV6_BLOCK)) {
             Exec applied = dev.applyFirewall().succeeds();
