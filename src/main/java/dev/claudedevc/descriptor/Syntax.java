@@ -58,8 +58,13 @@ public final class Syntax {
     private static final Set<String> SHARED_SUFFIXES = Set.of(
             "amazonaws.com", "appspot.com", "azurewebsites.net", "blogspot.com", "cloudfront.net", "fly.dev",
             "firebaseapp.com", "github.io", "gitlab.io", "glitch.me", "herokuapp.com", "netlify.app",
-            "ngrok-free.app", "ngrok.io", "onrender.com", "pages.dev", "repl.co", "trycloudflare.com", "vercel.app",
-            "web.app", "workers.dev");
+            "ngrok-free.app", "ngrok.io", "onrender.com", "pages.dev", "r2.dev", "repl.co", "trycloudflare.com",
+            "vercel.app", "web.app", "workers.dev",
+            // Object stores whose bucket names are public: a wildcard below them reaches anyone's bucket.
+            "blob.core.windows.net", "s3.amazonaws.com", "storage.googleapis.com", "digitaloceanspaces.com");
+
+    /** Regional S3 endpoints ({@code s3.eu-west-1.amazonaws.com}, {@code s3-eu-west-1.amazonaws.com}). */
+    private static final Pattern S3_ENDPOINT = Pattern.compile("s3[.-][a-z0-9.-]*amazonaws\\.com");
 
     private Syntax() {
     }
@@ -143,7 +148,7 @@ public final class Syntax {
         if (labels.length == 2 && labels[1].length() == 2 && COUNTRY_SECOND_LEVEL.contains(labels[0])) {
             throw new IllegalArgumentException("'" + whole + "' is too broad: '" + suffix + "' is a public suffix");
         }
-        if (SHARED_SUFFIXES.contains(suffix)) {
+        if (SHARED_SUFFIXES.contains(suffix) || S3_ENDPOINT.matcher(suffix).matches()) {
             throw new IllegalArgumentException("'" + whole + "' is too broad: anyone can host a name under '"
                     + suffix + "'; list the exact hosts you need");
         }
