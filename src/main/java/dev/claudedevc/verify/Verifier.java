@@ -139,8 +139,10 @@ public final class Verifier {
             keep = request.keep();
             if (keep) {
                 progress.accept("kept for inspection: containers " + subject.name() + ", " + sidecar.name()
-                        + (resources.network == null ? "" : ", network " + network.name()) + " (label "
-                        + RUN_LABEL + "=" + runId + ")");
+                        + (resources.network == null ? "" : ", network " + network.name()) + "; look inside with "
+                        + "docker exec -it " + subject.name() + " bash; remove with docker rm -f " + subject.name()
+                        + " " + sidecar.name()
+                        + (resources.network == null ? "" : " && docker network rm " + network.name()));
             }
             return new VerifyReport(request.image(), image.id(), network.name(), network.internal(), network.ipv6()
                     && sidecar.ipv6().isPresent(), results, Duration.ofNanos(System.nanoTime() - started));

@@ -36,8 +36,8 @@ class BuildContextTest {
         try (TarArchiveInputStream tar = new TarArchiveInputStream(new ByteArrayInputStream(BuildContext.tar(dir)))) {
             TarArchiveEntry e;
             while ((e = tar.getNextEntry()) != null) {
-                entries.put(e.getName(), Integer.toOctalString(e.getMode() & 07777) + " " + e.getUserId() + ":"
-                        + e.getGroupId());
+                entries.put(e.getName(), Integer.toOctalString(e.getMode() & 07777) + " " + e.getLongUserId() + ":"
+                        + e.getLongGroupId());
                 if (e.isFile()) {
                     contents.put(e.getName(), new String(tar.readAllBytes(), StandardCharsets.UTF_8));
                 }
