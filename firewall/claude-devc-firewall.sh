@@ -297,7 +297,8 @@ read_upstreams() {
   UPSTREAMS=()
   while read -r kw addr _rest; do
     [[ $kw == nameserver ]] || continue
-    addr=${addr%%%*}
+    addr=${addr%%%*} # a scope (%eth0) is dropped: link-local upstreams are not supported
+    addr=${addr,,}
     case "$addr" in
       127.0.0.1 | ::1 | 0.0.0.0 | ::) continue ;; # that is us (or nothing)
     esac
