@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.testcontainers.DockerClientFactory;
 
 /** The engine interface against a real engine, with small images built from the local base (no apt, seconds). */
 class DockerEngineIT {
@@ -77,6 +78,7 @@ class DockerEngineIT {
         assertTrue(events.contains("| tool ran as root"), events.toString());
         assertEquals(Optional.of(image.id()), engine.image(tag).map(ImageInfo::id));
         assertEquals(Optional.empty(), engine.image("claude-devc-it/no-such-image:" + RUN));
+        DockerClientFactory.instance().client().removeImageCmd(tag).withForce(true).exec();
     }
 
     @Test
