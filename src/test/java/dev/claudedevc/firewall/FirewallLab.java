@@ -154,6 +154,8 @@ final class FirewallLab {
         if ("true".equals(System.getenv("CI"))) {
             fail(reason + " and CI=true");
         }
+        // Reports show a class aborted in @BeforeAll as "0 tests": say why on the console too.
+        System.err.println("firewall-lab: SKIPPED: " + reason);
         Assumptions.abort(reason);
     }
 
