@@ -6,7 +6,6 @@ import static dev.claudedevc.firewall.FirewallLab.Server.CDN;
 import static dev.claudedevc.firewall.FirewallLab.Server.GATEWAY;
 import static dev.claudedevc.firewall.FirewallLab.Server.LITERAL;
 import static dev.claudedevc.firewall.FirewallLab.Server.NEIGHBOUR;
-import static dev.claudedevc.firewall.FirewallLab.Server.PORTED;
 import static dev.claudedevc.firewall.FirewallLab.Server.ROTATION_A;
 import static dev.claudedevc.firewall.FirewallLab.Server.ROTATION_B;
 import static dev.claudedevc.firewall.FirewallLab.Server.UPSTREAM;
