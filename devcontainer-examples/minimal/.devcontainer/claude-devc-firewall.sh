@@ -165,13 +165,13 @@ check_cidr() {
   fi
 }
 
+# A verify target: a host name, an IPv4 literal, or an IPv6 literal (bare or in brackets).
 check_target() {
   local where=$1 host=$2
   if [[ $host == \[*\] ]]; then
-    is_ip6 "${host:1:-1}" || die "policy line $where: invalid IPv6 literal '$host'"
-  elif ! is_ip4 "$host" && ! is_host "$host"; then
-    die "policy line $where: invalid host '$host'"
+    host=${host:1:-1}
   fi
+  is_ip4 "$host" || is_ip6 "$host" || is_host "$host" || die "policy line $where: invalid host '$2'"
 }
 
 parse_line() {
@@ -297,7 +297,8 @@ read_upstreams() {
   UPSTREAMS=()
   while read -r kw addr _rest; do
     [[ $kw == nameserver ]] || continue
-    addr=${addr%%%*}
+    addr=${addr%%%*} # a scope (%eth0) is dropped: link-local upstreams are not supported
+    addr=${addr,,}
     case "$addr" in
       127.0.0.1 | ::1 | 0.0.0.0 | ::) continue ;; # that is us (or nothing)
     esac
@@ -323,15 +324,16 @@ uses_docker_dns() {
 # with counters; what was rejected). Built as temporary sets in one `ipset restore`, then swapped in.
 # ---------------------------------------------------------------------------------------------------------
 
-group_ids() {
-  printf '%s\n' "${!GROUP_PORTS[@]}" | sort -n
-}
+# Sorted group ids and the address families in use, computed once after parsing (few processes: this
+# runs at every container start).
+GROUP_IDS=()
+FAMILIES=()
 
-families() {
+index_groups() {
+  mapfile -t GROUP_IDS < <(printf '%s\n' "${!GROUP_PORTS[@]}" | sort -n)
+  FAMILIES=(4)
   if [[ $IPV6 == filter ]]; then
-    printf '4\n6\n'
-  else
-    printf '4\n'
+    FAMILIES+=(6)
   fi
 }
 
@@ -414,24 +416,30 @@ index_names() {
   done
 }
 
-# Groups of the subdomains rules of the strict ancestors of a host.
+# Sets REPLY to the groups of the subdomains rules of the strict ancestors of a host.
 ancestor_sub_groups() {
-  local host=$1 out=""
+  local host=$1
+  REPLY=""
   while [[ $host == *.*.* ]]; do
     host=${host#*.}
-    out+=${SUB_GROUPS[$host]:-}
+    REPLY+=${SUB_GROUPS[$host]:-}
   done
-  printf '%s' "$out"
 }
 
+# Sets REPLY to the comma-separated sets of the given groups (in group order, each once).
 set_list() {
-  local groups=$1 g fam out=""
-  for g in $(tr ' ' '\n' <<<"$groups" | grep . | sort -un); do
+  local g fam
+  local -A wanted=()
+  for g in $1; do
+    wanted[$g]=1
+  done
+  REPLY=""
+  for g in "${GROUP_IDS[@]}"; do
+    [[ -n ${wanted[$g]:-} ]] || continue
     for fam in "${FAMILIES[@]}"; do
-      out+=${out:+,}${SET_PREFIX}g$g-$fam
+      REPLY+=${REPLY:+,}${SET_PREFIX}g$g-$fam
     done
   done
-  printf '%s' "$out"
 }
 
 server_lines() {
@@ -479,7 +487,8 @@ EOF
     done
   fi
   for host in $(printf '%s\n' "${!EXACT_GROUPS[@]}" "${!SUB_GROUPS[@]}" | sort -u); do
-    anc=$(ancestor_sub_groups "$host")
+    ancestor_sub_groups "$host"
+    anc=$REPLY
     apex=0
     below=0
     [[ -n ${EXACT_GROUPS[$host]:-} || -n $anc ]] && apex=1
@@ -488,7 +497,8 @@ EOF
       server_lines "$host" "$apex"
       server_lines "*.$host" "$below"
     fi
-    echo "ipset=/$host/$(set_list "${EXACT_GROUPS[$host]:-} ${SUB_GROUPS[$host]:-} $anc")"
+    set_list "${EXACT_GROUPS[$host]:-} ${SUB_GROUPS[$host]:-} $anc"
+    echo "ipset=/$host/$REPLY"
   done
   if [[ $MODE == enforce ]]; then
     for d in "${DENY_NAMES[@]}"; do
@@ -502,9 +512,9 @@ EOF
 # Live dnsmasq processes of the resolver's user. Zombies are skipped: without an init process in the
 # container nobody reaps a killed dnsmasq, and a zombie holds no socket.
 resolver_pids() {
-  local pid state
+  local pid state _
   for pid in $(pgrep -u "$DNS_USER" -x dnsmasq || true); do
-    state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null) || continue
+    read -r _ _ state _ <"/proc/$pid/stat" 2>/dev/null || continue
     [[ $state == Z || $state == X ]] || echo "$pid"
   done
 }
@@ -512,13 +522,13 @@ resolver_pids() {
 stop_dnsmasq() {
   local i signal
   local -a pids
-  for i in 1 2 3 4 5 6 7 8 9 10; do
+  for ((i = 0; i < 40; i++)); do
     mapfile -t pids < <(resolver_pids)
     ((${#pids[@]})) || break
     signal=TERM
-    ((i < 5)) || signal=KILL
+    ((i < 20)) || signal=KILL
     kill "-$signal" "${pids[@]}" 2>/dev/null || true
-    sleep 0.2
+    sleep 0.05
   done
   [[ -z $(resolver_pids) ]] || die "the previous dnsmasq does not stop"
   rm -f "$DNSMASQ_PID"
@@ -676,6 +686,17 @@ apply_tables() {
 # Self-test, state file, status.
 # ---------------------------------------------------------------------------------------------------------
 
+# host:port for messages, IPv6 literals in brackets.
+endpoint() {
+  local host=${1#[}
+  host=${host%]}
+  if [[ $host == *:* ]]; then
+    printf '[%s]:%s' "$host" "$2"
+  else
+    printf '%s:%s' "$host" "$2"
+  fi
+}
+
 # Connects as nobody (so no uid-based exception applies) through the local resolver.
 probe() {
   local host=$1 port=$2
@@ -697,7 +718,7 @@ policies_drop() {
 # Returns 0 when everything holds; 1 when an allowed target fails (the policy stays); 2 when the policy is
 # not in force or a denied target is reachable (the caller locks down).
 self_test() {
-  local entry what host port rc=0
+  local entry what host port target rc=0
   if policies_drop iptables && { ((!V6_ENABLED)) || policies_drop ip6tables; }; then
     CHECKS+=("policy DROP ok")
   else
@@ -712,20 +733,21 @@ self_test() {
   fi
   for entry in "${VERIFY[@]}"; do
     read -r what host port <<<"$entry"
+    target=$(endpoint "$host" "$port")
     if [[ $what == allow ]]; then
       if probe "$host" "$port"; then
-        CHECKS+=("allow $host:$port ok")
+        CHECKS+=("allow $target ok")
       else
-        CHECKS+=("allow $host:$port FAILED (not reachable)")
+        CHECKS+=("allow $target FAILED (not reachable)")
         ((rc == 2)) || rc=1
       fi
     elif [[ $MODE == audit ]]; then
-      CHECKS+=("deny $host:$port skipped (audit mode)")
+      CHECKS+=("deny $target skipped (audit mode)")
     elif probe "$host" "$port"; then
-      CHECKS+=("deny $host:$port FAILED (reachable)")
+      CHECKS+=("deny $target FAILED (reachable)")
       rc=2
     else
-      CHECKS+=("deny $host:$port ok")
+      CHECKS+=("deny $target ok")
     fi
   done
   return "$rc"
@@ -795,6 +817,7 @@ apply() {
   lockdown || die "cannot apply the lockdown tables (does the container have NET_ADMIN?)"
   log "lockdown in place (default deny)"
   read_policy
+  index_groups
   ensure_dns_user
   prepare_dirs
   save_original_resolv
@@ -833,24 +856,34 @@ print_denied() {
     m && NF {printf "denied %s packets=%s\n", $1, $3}'
 }
 
+# Prints the state of the last apply and what holds now. Exits 0 only when the last apply succeeded and the
+# resolver still runs.
 status() {
+  local ok=0
   if [[ ! -r $STATE_FILE ]]; then
     echo "result=never-applied"
     return 1
   fi
   grep -v '^#' "$STATE_FILE"
+  grep -qx 'result=ok' "$STATE_FILE" || ok=1
+  if [[ -n $(resolver_pids) ]]; then
+    echo "resolver=running"
+  else
+    echo "resolver=stopped"
+    ok=1
+  fi
   if [[ $(id -u) == 0 ]]; then
-    local g fam
-    for g in $(ipset list -n 2>/dev/null | grep -E '^cdv-g[0-9]+-[46]$' | sort); do
-      fam=$(ipset list "$g" | awk -F': ' '/^Number of entries/ {print $2}')
-      echo "set=$g entries=$fam"
+    local set entries
+    for set in $(ipset list -n 2>/dev/null | grep -E '^cdv-g[0-9]+-[46]$' | sort -V); do
+      entries=$(ipset list "$set" | awk -F': ' '/^Number of entries/ {print $2}')
+      echo "set=$set entries=$entries"
     done
     print_denied "$DENIED4"
     print_denied "$DENIED6"
   else
     echo "note=denied connections are listed for root only: docker exec -u 0 <container> $PROG status"
   fi
-  grep -qx 'result=ok' "$STATE_FILE"
+  return "$ok"
 }
 
 main() {

@@ -138,7 +138,11 @@ final class Fields {
     int port(Node node, String at) {
         if (node instanceof Node.Scalar scalar && scalar.value() instanceof Long value && value >= 1
                 && value <= 65535) {
-            return value.intValue();
+            try {
+                return Syntax.allowedPort(value.intValue());
+            } catch (IllegalArgumentException e) {
+                throw source.error(node, at, e.getMessage());
+            }
         }
         throw source.error(node, at, "expected a port number 1 to 65535, got " + describe(node));
     }

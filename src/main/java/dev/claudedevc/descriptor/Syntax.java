@@ -111,7 +111,7 @@ public final class Syntax {
                 if (!rest.startsWith(":")) {
                     throw new IllegalArgumentException("'" + text + "': expected ':port' after ']'");
                 }
-                port = OptionalInt.of(port(rest.substring(1)));
+                port = OptionalInt.of(allowedPort(port(rest.substring(1))));
             }
             return new DomainRule(DomainRule.Kind.IPV6, ipv6(hostPart), port);
         }
@@ -121,7 +121,7 @@ public final class Syntax {
         int colon = text.indexOf(':');
         if (colon >= 0) {
             hostPart = text.substring(0, colon);
-            port = OptionalInt.of(port(text.substring(colon + 1)));
+            port = OptionalInt.of(allowedPort(port(text.substring(colon + 1))));
         }
         if (IPV4.matcher(hostPart).matches()) {
             return new DomainRule(DomainRule.Kind.IPV4, ipv4(hostPart), port);
@@ -161,6 +161,18 @@ public final class Syntax {
             throw new IllegalArgumentException("'" + text + "' is not a port (1 to 65535)");
         }
         return Integer.parseInt(text);
+    }
+
+    /**
+     * A port an allowlist entry may open: not DNS (53) or DNS over TLS (853), which only the container's own
+     * resolver may use; allowing them would reopen DNS tunnelling.
+     */
+    public static int allowedPort(int port) {
+        if (port == 53 || port == 853) {
+            throw new IllegalArgumentException("port " + port + " is DNS" + (port == 853 ? " over TLS" : "")
+                    + ": only the container's own resolver may use it, so it cannot be allowed");
+        }
+        return port;
     }
 
     /** A dotted-quad IPv4 address in canonical form. */

@@ -178,7 +178,7 @@ class SyntaxTest {
         "*.example.com | SUBDOMAINS | example.com | ",
         "*.example.com:8443 | SUBDOMAINS | example.com | 8443",
         "192.0.2.1 | IPV4 | 192.0.2.1 | ",
-        "192.0.2.1:53 | IPV4 | 192.0.2.1 | 53",
+        "192.0.2.1:5353 | IPV4 | 192.0.2.1 | 5353",
         "fd00::1 | IPV6 | fd00::1 | ",
         "[fd00::1]:443 | IPV6 | fd00::1 | 443",
         "*.foo.github.io | SUBDOMAINS | foo.github.io | ",
@@ -237,9 +237,9 @@ class SyntaxTest {
         assertEquals(new Endpoint("example.com", 443), Syntax.endpoint("Example.com", 443));
         assertEquals(new Endpoint("example.com", 8443), Syntax.endpoint("example.com:8443", 443));
         assertEquals(new Endpoint("192.0.2.1", 22), Syntax.endpoint("192.0.2.1:22", 443));
-        assertEquals(new Endpoint("fd00::1", 53), Syntax.endpoint("[FD00::1]:53", 443));
+        assertEquals(new Endpoint("fd00::1", 5353), Syntax.endpoint("[FD00::1]:5353", 443));
         assertEquals(new Endpoint("fd00::1", 443), Syntax.endpoint("fd00::1", 443));
-        assertEquals("[fd00::1]:53", Syntax.endpoint("[fd00::1]:53", 443).toString());
+        assertEquals("[fd00::1]:5353", Syntax.endpoint("[fd00::1]:5353", 443).toString());
         assertEquals("example.com:443", Syntax.endpoint("example.com", 443).toString());
         assertReason("must be one host, not a wildcard", () -> Syntax.endpoint("*.example.com", 443));
         assertReason("is not a port", () -> Syntax.endpoint("example.com:99999", 443));
@@ -272,5 +272,15 @@ class SyntaxTest {
                 assertTrue(!pattern.matcher(text).matches(), () -> pattern + " accepted " + text);
             }
         }
+    }
+
+    @org.junit.jupiter.api.Test
+    void dnsPortsCannotBeAllowedBecauseOnlyTheLocalResolverMayUseThem() {
+        for (String entry : new String[] {"dns.example.com:53", "dns.example.com:853", "192.0.2.1:53", "[fd00::1]:853"}) {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> Syntax.domainRule(entry));
+            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("is DNS"), e.getMessage());
+        }
+        assertEquals(5353, Syntax.allowedPort(5353));
     }
 }

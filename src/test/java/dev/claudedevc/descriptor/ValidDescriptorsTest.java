@@ -209,10 +209,10 @@ class ValidDescriptorsTest {
                 rule(Kind.IPV6, "::", 8080),
                 rule(Kind.IPV6, "2001:db8::1:0:0:1"),
                 rule(Kind.IPV6, "fd00::5"),
-                rule(Kind.IPV4, "192.0.2.1", 53),
+                rule(Kind.IPV4, "192.0.2.1", 5353),
                 rule(Kind.SUBDOMAINS, "sub.example.com", 8443),
                 rule(Kind.EXACT, "xn--bcher-kva.example")), n.allowedDomains());
-        assertEquals(List.of("::1", "[::]:8080", "2001:db8::1:0:0:1", "fd00::5", "192.0.2.1:53",
+        assertEquals(List.of("::1", "[::]:8080", "2001:db8::1:0:0:1", "fd00::5", "192.0.2.1:5353",
                         "*.sub.example.com:8443", "xn--bcher-kva.example"),
                 n.allowedDomains().stream().map(DomainRule::toString).toList());
         assertEquals(List.of("192.168.0.0/24", "203.0.113.5/32", "fd00::/16", "2001:db8::/32", "::1/128"),
