@@ -87,8 +87,9 @@ public final class Syntax {
                         + "' must be letters, digits and inner hyphens, at most 63 characters");
             }
         }
-        if (labels[labels.length - 1].chars().allMatch(Character::isDigit)) {
-            throw new IllegalArgumentException("'" + text + "' is not a host name (numeric top-level label)");
+        if (!Character.isLetter(labels[labels.length - 1].charAt(0))) {
+            throw new IllegalArgumentException("'" + text + "' is not a host name (the top-level label must start"
+                    + " with a letter)");
         }
         return host;
     }

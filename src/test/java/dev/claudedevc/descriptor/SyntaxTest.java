@@ -165,7 +165,8 @@ class SyntaxTest {
         assertReason("label '-a'", () -> Syntax.hostName("-a.example.com"));
         assertReason("label 'a-'", () -> Syntax.hostName("a-.example.com"));
         assertReason("label ''", () -> Syntax.hostName("a..example.com"));
-        assertReason("numeric top-level label", () -> Syntax.hostName("example.123"));
+        assertReason("top-level label must start with a letter", () -> Syntax.hostName("example.123"));
+        assertReason("top-level label must start with a letter", () -> Syntax.hostName("example.1abc"));
         assertReason("1 to 253 characters", () -> Syntax.hostName("a.".repeat(127) + "com"));
         assertEquals(63, Syntax.hostName("a".repeat(63) + ".example").indexOf('.'));
         assertReason("at most 63 characters", () -> Syntax.hostName("a".repeat(64) + ".example"));
@@ -216,7 +217,7 @@ class SyntaxTest {
         assertReason("only allowed as a leading '*.'", () -> Syntax.domainRule("foo.*.com"));
         assertReason("only allowed as a leading '*.'", () -> Syntax.domainRule("*.*.example.com"));
         assertReason("only allowed as a leading '*.'", () -> Syntax.domainRule("*example.com"));
-        assertReason("numeric top-level label", () -> Syntax.domainRule("*.10.0.0.1"));
+        assertReason("top-level label must start with a letter", () -> Syntax.domainRule("*.10.0.0.1"));
     }
 
     @Test
