@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
             ValidateCommand.class,
             BuildCommand.class,
             VerifyCommand.class,
+            AuditCommand.class,
             PresetsCommand.class,
             SchemaCommand.class,
             TemplatesCommand.class,

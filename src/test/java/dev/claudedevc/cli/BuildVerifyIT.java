@@ -283,6 +283,33 @@ class BuildVerifyIT {
         assertNothingLeft(NAME);
     }
 
+    @Test
+    void auditProposesWhatTheFirewallBlockedFromARunningContainer() throws Exception {
+        try (GenericContainer<?> dev = new GenericContainer<>(DockerImageName.parse(TAG))
+                .withNetwork(network)
+                .withCreateContainerCmdModifier(cmd -> {
+                    cmd.withEntrypoint("sleep", "infinity");
+                    cmd.getHostConfig().withCapAdd(com.github.dockerjava.api.model.Capability.NET_ADMIN,
+                            com.github.dockerjava.api.model.Capability.NET_RAW);
+                })) {
+            dev.start();
+            var applied = dev.execInContainer("sudo", "/usr/local/sbin/claude-devc-firewall");
+            assertEquals(0, applied.getExitCode(), applied.getStderr());
+            // As the agent: a name outside the allowlist, and an allowed host on a port it is not allowed.
+            assertTrue(dev.execInContainer("getent", "hosts", "unlisted.test").getExitCode() != 0);
+            assertTrue(dev.execInContainer("curl", "-sS", "--max-time", "5", "http://allowed.test:8443/")
+                    .getExitCode() != 0);
+
+            CliRun run = CliRun.of("audit", "-C", good.toString(), "--container", dev.getContainerId()).exits(0);
+            assertTrue(run.out().lines().anyMatch(l -> l.matches("unlisted\\.test +\\d+ +name not allowed: .*")),
+                    run.out());
+            assertTrue(run.out().lines().anyMatch(l -> l.matches(
+                    "allowed\\.test:8443 +\\d+ +allowed name on a port it is not allowed: .*")), run.out());
+            assertTrue(run.out().contains("  allowedDomains:\n    - \"unlisted.test\"\n"), run.out());
+            assertFalse(run.out().lines().anyMatch(l -> l.startsWith("allowed.test ")), "allowed names are not proposed");
+        }
+    }
+
     /** Probe id → PASS/FAIL/n/a, read from the table (the id is not shown: rows are matched by name). */
     static Map<String, String> rows(String table) {
         Map<String, String> byName = new java.util.LinkedHashMap<>();

@@ -1,0 +1,127 @@
+package dev.claudedevc.cli;
+
+import dev.claudedevc.ClaudeDevcException;
+import dev.claudedevc.audit.Auditor;
+import dev.claudedevc.docker.DockerEngine;
+import dev.claudedevc.docker.DockerEngines;
+import dev.claudedevc.docker.ExecResult;
+import dev.claudedevc.generate.FirewallPolicy;
+import dev.claudedevc.generate.Generator;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code audit}: proposes allowlist additions from what the firewall blocked (or would block, in audit mode). */
+@Command(name = "audit", mixinStandardHelpOptions = true,
+        description = {"Reads what the firewall recorded in a running dev container (its resolver's query log and",
+            "the rejected connections) and proposes network.allowedDomains entries, with the evidence.",
+            "Run the container with network.mode: audit to collect without blocking, then audit it.",
+            "Nothing is changed: review each proposal, since every entry opens egress."})
+final class AuditCommand implements Callable<Integer> {
+
+    static final String DNS_LOG = "/var/log/claude-devc/dns.log";
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ProjectOptions project;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
+
+    static final class Source {
+        @Option(names = "--container", paramLabel = "NAME|ID", required = true,
+                description = "A running dev container to read the records from (through the Docker API).")
+        String container;
+
+        @Option(names = "--log", paramLabel = "FILE", required = true,
+                description = "A copy of " + DNS_LOG + " (with --status for rejected connections).")
+        Path log;
+    }
+
+    @Option(names = "--status", paramLabel = "FILE",
+            description = "A copy of 'claude-devc-firewall status' run as root, with --log.")
+    Path status;
+
+    @Option(names = "--json", description = "Print the result as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        Workspace workspace = Workspace.open(project);
+        FirewallPolicy policy = FirewallPolicy.of(workspace.loaded().descriptor(), workspace.generator().presets());
+        String[] records = source.container != null ? fromContainer(source.container) : fromFiles();
+        Auditor.Report report = Auditor.audit(policy, records[0], records[1]);
+        print(report);
+        return ExitCodes.OK;
+    }
+
+    private String[] fromFiles() {
+        return new String[] {read(source.log), status == null ? "" : read(status)};
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ClaudeDevcException(ClaudeDevcException.Kind.IO, "cannot read " + file + ": " + e.getMessage(),
+                    e);
+        }
+    }
+
+    private static String[] fromContainer(String container) {
+        try (DockerEngine engine = DockerEngines.connect()) {
+            ExecResult log = engine.exec(container, "root", List.of("cat", DNS_LOG), Duration.ofSeconds(30));
+            if (!log.succeeded()) {
+                throw new ClaudeDevcException(ClaudeDevcException.Kind.IO, "cannot read " + DNS_LOG + " in "
+                        + container + " (is it a claude-devc container whose firewall ran?): " + log.output().strip());
+            }
+            ExecResult status = engine.exec(container, "root", List.of(Generator.FIREWALL_PATH, "status"),
+                    Duration.ofSeconds(30));
+            return new String[] {log.output(), status.output()};
+        }
+    }
+
+    private void print(Auditor.Report report) {
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("mode", report.mode());
+            result.put("proposals", report.proposals());
+            result.put("denied", report.denied());
+            result.put("notes", report.notes());
+            Output.json(out, result);
+            return;
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        if (report.proposals().isEmpty()) {
+            out.println("nothing to propose: no blocked name or connection outside the allowlist was recorded");
+        } else {
+            int width = report.proposals().stream().mapToInt(p -> p.entry().length()).max().orElse(5);
+            out.printf("%-" + width + "s  %6s  %s%n", "ENTRY", "HITS", "EVIDENCE");
+            report.proposals().forEach(p -> out.printf("%-" + width + "s  %6d  %s%n", p.entry(), p.hits(), p.reason()));
+            out.println();
+            out.println("# Review, then add what you trust to claude-devc.yaml and run claude-devc generate:");
+            out.println("network:");
+            out.println("  allowedDomains:");
+            report.proposals().forEach(p -> out.println("    - \"" + p.entry() + "\""));
+        }
+        report.denied().forEach((name, hits) -> err.println("kept closed by deniedDomains: " + name + " (" + hits
+                + " lookup(s))"));
+        report.notes().forEach(n -> err.println("note: " + n));
+    }
+}
