@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -52,10 +51,17 @@ public final class Drift {
         return out;
     }
 
-    /** A unified diff of two texts, with {@value #CONTEXT} lines of context. */
+    /**
+     * A unified diff of two texts, with {@value #CONTEXT} lines of context, as GNU {@code diff -u} prints it:
+     * within a change, deletions come before insertions, and a last line without a line feed is marked
+     * {@code \ No newline at end of file}. Empty when the texts are equal.
+     */
     static String unified(String path, String before, String after) {
         List<String> a = lines(before);
         List<String> b = lines(after);
+        if (a.equals(b)) {
+            return "";
+        }
         // Longest common subsequence table, from the end (files here are small).
         int[][] lcs = new int[a.size() + 1][b.size() + 1];
         for (int i = a.size() - 1; i >= 0; i--) {
@@ -63,66 +69,57 @@ public final class Drift {
                 lcs[i][j] = a.get(i).equals(b.get(j)) ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
             }
         }
-        // Edit script: ' ' keep, '-' delete from a, '+' insert from b; with positions in a and b.
-        List<char[]> ops = new ArrayList<>();
-        List<int[]> pos = new ArrayList<>();
+        List<Edit> edits = new ArrayList<>();
         int i = 0;
         int j = 0;
         while (i < a.size() || j < b.size()) {
             if (i < a.size() && j < b.size() && a.get(i).equals(b.get(j))) {
-                ops.add(new char[] {' '});
-                pos.add(new int[] {i++, j++});
-            } else if (j < b.size() && (i == a.size() || lcs[i][j + 1] >= lcs[i + 1][j])) {
-                ops.add(new char[] {'+'});
-                pos.add(new int[] {i, j++});
+                edits.add(new Edit(' ', i++, j++));
+            } else if (i < a.size() && (j == b.size() || lcs[i + 1][j] >= lcs[i][j + 1])) {
+                edits.add(new Edit('-', i++, j));
             } else {
-                ops.add(new char[] {'-'});
-                pos.add(new int[] {i++, j});
+                edits.add(new Edit('+', i, j++));
             }
         }
         StringBuilder out = new StringBuilder();
         out.append("--- a/").append(path).append('\n').append("+++ b/").append(path).append('\n');
         int k = 0;
-        while (k < ops.size()) {
-            if (ops.get(k)[0] == ' ') {
+        while (k < edits.size()) {
+            if (edits.get(k).op() == ' ') {
                 k++;
                 continue;
             }
+            // A hunk: CONTEXT lines before its first change and after its last; changes with at most
+            // 2 * CONTEXT unchanged lines between them share a hunk.
             int start = Math.max(0, k - CONTEXT);
-            int end = k;
-            // Extend the hunk while changes are within 2*CONTEXT of each other.
             int lastChange = k;
-            while (end < ops.size()) {
-                if (ops.get(end)[0] != ' ') {
-                    lastChange = end;
-                } else if (end - lastChange > 2 * CONTEXT) {
-                    break;
+            for (int e = k + 1; e < edits.size() && e - lastChange <= 2 * CONTEXT + 1; e++) {
+                if (edits.get(e).op() != ' ') {
+                    lastChange = e;
                 }
-                end++;
             }
-            end = Math.min(ops.size(), lastChange + CONTEXT + 1);
-            int aStart = pos.get(start)[0];
-            int bStart = pos.get(start)[1];
+            int end = Math.min(edits.size(), lastChange + CONTEXT + 1);
             int aCount = 0;
             int bCount = 0;
             StringBuilder body = new StringBuilder();
-            for (int h = start; h < end; h++) {
-                char op = ops.get(h)[0];
-                int[] p = pos.get(h);
-                String line = op == '+' ? b.get(p[1]) : a.get(p[0]);
-                body.append(op).append(line).append('\n');
-                if (op != '+') {
-                    aCount++;
+            for (Edit edit : edits.subList(start, end)) {
+                String line = edit.op() == '+' ? b.get(edit.b()) : a.get(edit.a());
+                body.append(edit.op()).append(line);
+                if (!line.endsWith("\n")) {
+                    body.append("\n\\ No newline at end of file\n");
                 }
-                if (op != '-') {
-                    bCount++;
-                }
+                aCount += edit.op() == '+' ? 0 : 1;
+                bCount += edit.op() == '-' ? 0 : 1;
             }
-            out.append("@@ -").append(range(aStart, aCount)).append(" +").append(range(bStart, bCount))
-                    .append(" @@\n").append(body);
+            out.append("@@ -").append(range(edits.get(start).a(), aCount)).append(" +")
+                    .append(range(edits.get(start).b(), bCount)).append(" @@\n").append(body);
             k = end;
         }
         return out.toString();
+    }
+
+    /** One line of the edit script: {@code ' '} kept, {@code '-'} deleted from a, {@code '+'} inserted from b. */
+    private record Edit(char op, int a, int b) {
     }
 
     private static String range(int start, int count) {
@@ -130,11 +127,16 @@ public final class Drift {
         return count == 1 ? String.valueOf(first) : first + "," + count;
     }
 
+    /** The lines of {@code text}, each with its line feed (the last one may have none). */
     private static List<String> lines(String text) {
-        if (text.isEmpty()) {
-            return List.of();
+        List<String> lines = new ArrayList<>();
+        int from = 0;
+        while (from < text.length()) {
+            int lf = text.indexOf('\n', from);
+            int to = lf < 0 ? text.length() : lf + 1;
+            lines.add(text.substring(from, to));
+            from = to;
         }
-        String body = text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
-        return Arrays.asList(body.split("\n", -1));
+        return lines;
     }
 }
