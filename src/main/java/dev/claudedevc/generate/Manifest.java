@@ -9,6 +9,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * {@code .devcontainer/claude-devc.sha256}: the SHA-256 of every file claude-devc generated, in
@@ -17,7 +18,9 @@ import java.util.TreeMap;
  */
 public final class Manifest {
 
-    public static final String FILE = "claude-devc.sha256";
+    static final String FILE = "claude-devc.sha256";
+    /** A path as the generator writes them: relative, below the output folder, no {@code ..}. */
+    private static final Pattern PATH = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]*(?:/[A-Za-z0-9_][A-Za-z0-9_.-]*)*");
 
     private Manifest() {
     }
@@ -30,7 +33,10 @@ public final class Manifest {
         return GeneratedFile.text(FILE, out.toString(), false);
     }
 
-    /** The hashes recorded by the last generation in {@code outputDir}, or none. */
+    /**
+     * The hashes recorded by the last generation in {@code outputDir}, or none. Lines that are not a hash and a
+     * path below {@code outputDir} are ignored: what they name is never replaced or deleted without {@code --force}.
+     */
     public static Map<String, String> read(Path outputDir) {
         Map<String, String> hashes = new TreeMap<>();
         Path file = outputDir.resolve(FILE);
@@ -40,7 +46,8 @@ public final class Manifest {
         try {
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
                 int split = line.indexOf("  ");
-                if (split == 64 && line.substring(0, 64).matches("[0-9a-f]{64}")) {
+                if (split == 64 && line.substring(0, 64).matches("[0-9a-f]{64}")
+                        && PATH.matcher(line.substring(66)).matches()) {
                     hashes.put(line.substring(66), line.substring(0, 64));
                 }
             }

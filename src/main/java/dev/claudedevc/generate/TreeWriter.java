@@ -5,23 +5,29 @@ import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * Writes files safely: every conflict is found before anything is written (so a refusal writes nothing), each
- * file goes to a temporary sibling and is moved into place atomically, and modes are set explicitly.
+ * file goes to a temporary sibling and is moved into place atomically, and modes are set explicitly. Files an
+ * earlier run generated and this one does not (a CA certificate dropped from the descriptor) are deleted, since
+ * the image build copies whole folders.
  */
 public final class TreeWriter {
 
     /** What happened to one file. */
-    public enum Outcome { CREATED, UPDATED, UNCHANGED }
+    public enum Outcome { CREATED, UPDATED, UNCHANGED, DELETED }
 
     /**
      * One written file.
@@ -51,11 +57,14 @@ public final class TreeWriter {
     /**
      * Writes {@code files}, replacing without {@code force} those whose current content is exactly what an earlier
      * run generated ({@code previous}: path to SHA-256, from the manifest): such a file holds no edit of the user's.
+     * A file in {@code previous} but not in {@code files} is deleted on the same terms.
      */
     public static List<Written> write(Path root, List<GeneratedFile> files, boolean force,
             Map<String, String> previous) {
         List<Path> conflicts = new ArrayList<>();
+        List<Path> editedStale = new ArrayList<>();
         List<Outcome> plan = new ArrayList<>();
+        Set<String> current = new HashSet<>();
         for (GeneratedFile file : files) {
             Path target = root.resolve(file.path());
             Outcome outcome = plan(target, file);
@@ -63,15 +72,29 @@ public final class TreeWriter {
                 conflicts.add(target);
             }
             plan.add(outcome);
+            current.add(file.path());
         }
-        if (!conflicts.isEmpty()) {
-            StringBuilder message = new StringBuilder("refusing to overwrite ");
-            message.append(conflicts.size() == 1 ? "an existing file: " : conflicts.size() + " existing files: ");
-            for (int i = 0; i < conflicts.size(); i++) {
-                message.append(i == 0 ? "" : ", ").append(conflicts.get(i));
+        List<Path> stale = new ArrayList<>();
+        for (Map.Entry<String, String> entry : new TreeMap<>(previous).entrySet()) {
+            Path target = root.resolve(entry.getKey());
+            if (!current.contains(entry.getKey()) && Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
+                stale.add(target);
+                if (!force && !unedited(target, entry.getValue())) {
+                    editedStale.add(target);
+                }
             }
-            message.append(" (nothing was written; use --force to replace)");
-            throw new ClaudeDevcException(ClaudeDevcException.Kind.REFUSED_OVERWRITE, message.toString());
+        }
+        if (!conflicts.isEmpty() || !editedStale.isEmpty()) {
+            List<String> parts = new ArrayList<>();
+            if (!conflicts.isEmpty()) {
+                parts.add("refusing to overwrite " + (conflicts.size() == 1 ? "an existing file: "
+                        : conflicts.size() + " existing files: ") + join(conflicts));
+            }
+            if (!editedStale.isEmpty()) {
+                parts.add("refusing to delete " + join(editedStale) + " (no longer generated, but edited since)");
+            }
+            throw new ClaudeDevcException(ClaudeDevcException.Kind.REFUSED_OVERWRITE, String.join("; ", parts)
+                    + " (nothing was written; use --force to " + (conflicts.isEmpty() ? "delete)" : "replace)"));
         }
         List<Written> written = new ArrayList<>();
         for (int i = 0; i < files.size(); i++) {
@@ -84,7 +107,32 @@ public final class TreeWriter {
             }
             written.add(new Written(target, plan.get(i)));
         }
+        for (Path target : stale) {
+            delete(root, target);
+            written.add(new Written(target, Outcome.DELETED));
+        }
         return written;
+    }
+
+    private static String join(List<Path> paths) {
+        return String.join(", ", paths.stream().map(Path::toString).toList());
+    }
+
+    /** Deletes {@code target}, and its folder when that is now empty (and not {@code root}). */
+    private static void delete(Path root, Path target) {
+        try {
+            Files.delete(target);
+            Path parent = target.getParent();
+            if (!parent.equals(root)) {
+                try (Stream<Path> left = Files.list(parent)) {
+                    if (left.findAny().isEmpty()) {
+                        Files.delete(parent);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw io("cannot delete " + target, e);
+        }
     }
 
     private static boolean unedited(Path target, String previousSha256) {

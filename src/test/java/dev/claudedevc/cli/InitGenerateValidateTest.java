@@ -135,6 +135,57 @@ class InitGenerateValidateTest {
     }
 
     @Test
+    void aCertificateDroppedFromTheDescriptorIsDeletedSoTheImageNoLongerTrustsIt() throws IOException {
+        String pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+        Files.createDirectories(repo.resolve("certs"));
+        Files.writeString(repo.resolve("certs/root-a.pem"), pem);
+        Files.writeString(repo.resolve("certs/root-b.pem"), pem);
+        Path descriptor = repo.resolve("claude-devc.yaml");
+        Files.writeString(descriptor, "name: demo\ncaCertificates: [certs/root-a.pem, certs/root-b.pem]\n");
+        CliRun.of("generate", "-C", repo.toString()).exits(0);
+        Path a = repo.resolve(".devcontainer/ca-certificates/root-a.crt");
+        Path b = repo.resolve(".devcontainer/ca-certificates/root-b.crt");
+        assertTrue(Files.isRegularFile(a) && Files.isRegularFile(b));
+
+        Files.writeString(descriptor, "name: demo\ncaCertificates: [certs/root-a.pem]\n");
+        CliRun regen = CliRun.of("generate", "-C", repo.toString()).exits(0);
+        assertTrue(regen.out().lines().anyMatch(l -> l.matches("deleted +.*ca-certificates/root-b\\.crt")), regen.out());
+        assertTrue(Files.isRegularFile(a));
+        assertFalse(Files.exists(b));
+        CliRun.of("generate", "-C", repo.toString(), "--check").exits(0);
+
+        Files.writeString(a, pem + "# my note\n");
+        Files.writeString(descriptor, "name: demo\n");
+        CliRun refused = CliRun.of("generate", "-C", repo.toString()).exits(ExitCodes.REFUSED_OVERWRITE);
+        assertTrue(refused.err().contains("refusing to delete") && refused.err().contains("root-a.crt"),
+                refused.err());
+        assertTrue(Files.isRegularFile(a), "a refusal deletes nothing");
+        CliRun.of("generate", "-C", repo.toString(), "--force").exits(0);
+        assertFalse(Files.exists(repo.resolve(".devcontainer/ca-certificates")), "the emptied folder goes too");
+    }
+
+    @Test
+    void aManifestNamingPathsOutsideTheFolderDeletesNothing() throws IOException {
+        Files.writeString(repo.resolve("claude-devc.yaml"), "name: demo\n");
+        CliRun.of("generate", "-C", repo.toString()).exits(0);
+        Path outside = repo.resolve("keep.txt");
+        Files.writeString(outside, "mine\n");
+        String sha = java.util.HexFormat.of().formatHex(uncheckedSha256(Files.readAllBytes(outside)));
+        Path manifest = repo.resolve(".devcontainer/claude-devc.sha256");
+        Files.writeString(manifest, Files.readString(manifest) + sha + "  ../keep.txt\n" + sha + "  /tmp/x\n");
+        CliRun.of("generate", "-C", repo.toString()).exits(0);
+        assertEquals("mine\n", Files.readString(outside));
+    }
+
+    private static byte[] uncheckedSha256(byte[] bytes) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void validateReportsSchemaViolationsOfAnEditedDevcontainerJson() throws IOException {
         CliRun.of("init", "-C", repo.toString()).exits(0);
         Path json = repo.resolve(".devcontainer/devcontainer.json");
