@@ -394,12 +394,14 @@ public final class DescriptorReader {
             }
             return path;
         });
-        LinkedHashSet<String> baseNames = new LinkedHashSet<>();
+        // Each is installed as NAME.crt, whatever its folder and extension.
+        LinkedHashSet<String> installedNames = new LinkedHashSet<>();
         for (String path : paths) {
             String base = path.substring(path.lastIndexOf('/') + 1);
-            if (!baseNames.add(base)) {
+            if (!installedNames.add(base.substring(0, base.lastIndexOf('.')))) {
                 throw top.source().error(top.node("caCertificates").orElseThrow(), "caCertificates",
-                        "two certificates are named '" + base + "'; file names must be unique");
+                        "two certificates are named '" + base.substring(0, base.lastIndexOf('.'))
+                                + "' (ignoring folder and extension); file names must be unique");
             }
         }
         return paths;
