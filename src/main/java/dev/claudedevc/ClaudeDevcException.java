@@ -27,7 +27,9 @@ public class ClaudeDevcException extends RuntimeException {
         /** The firewall did not hold: a probe had an unexpected result. */
         VERIFICATION_FAILED,
         /** A file could not be read or written for a reason outside the user's input. */
-        IO
+        IO,
+        /** An earlier step has not run: nothing rendered to build, no image to verify. */
+        NOT_READY
     }
 
     private final Kind kind;

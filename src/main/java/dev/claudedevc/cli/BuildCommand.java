@@ -104,7 +104,7 @@ final class BuildCommand implements Callable<Integer> {
         Descriptor descriptor = workspace.loaded().descriptor();
         Path context = workspace.outputDir();
         if (!Files.isRegularFile(context.resolve("Dockerfile"))) {
-            throw new ClaudeDevcException(ClaudeDevcException.Kind.INVALID_OUTPUT, "no Dockerfile in "
+            throw new ClaudeDevcException(ClaudeDevcException.Kind.NOT_READY, "no Dockerfile in "
                     + Output.display(context) + ": run claude-devc generate first");
         }
         if (imageTag == null) {

@@ -37,7 +37,8 @@ import picocli.CommandLine.Spec;
             "7:Docker engine unavailable",
             "8:image build failed",
             "9:verification failed (a probe did not match)",
-            "10:file system error"
+            "10:file system error",
+            "11:an earlier step has not run (generate before build, build before verify)"
         },
         footer = "%nResults go to stdout, progress and errors to stderr. See README.md for the descriptor reference.")
 final class ClaudeDevcCommand implements Runnable {

@@ -16,8 +16,7 @@ public final class ExitCodes {
     public static final int BUILD_FAILED = 8;
     public static final int VERIFICATION_FAILED = 9;
     public static final int IO_ERROR = 10;
-
-    /** For {@code --help}: code, then meaning. */
+    public static final int NOT_READY = 11;
 
     private ExitCodes() {
     }
@@ -32,6 +31,7 @@ public final class ExitCodes {
             case BUILD_FAILED -> BUILD_FAILED;
             case VERIFICATION_FAILED -> VERIFICATION_FAILED;
             case IO -> IO_ERROR;
+            case NOT_READY -> NOT_READY;
         };
     }
 }

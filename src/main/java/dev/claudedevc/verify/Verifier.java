@@ -86,14 +86,14 @@ public final class Verifier {
     /**
      * Runs the verification.
      *
-     * @throws ClaudeDevcException {@code VERIFICATION_FAILED} when it could not be set up (no image, a network that
-     *                             cannot be created); probe failures are in the report, not thrown
+     * @throws ClaudeDevcException {@code NOT_READY} when there is no such image; {@code VERIFICATION_FAILED} when
+     *                             it could not be set up (a network that cannot be created); probe failures are in
+     *                             the report, not thrown
      */
     public VerifyReport run(VerifyRequest request) {
         long started = System.nanoTime();
         ImageInfo image = engine.image(request.image()).orElseThrow(() -> new ClaudeDevcException(
-                ClaudeDevcException.Kind.VERIFICATION_FAILED,
-                "no image " + request.image() + ": run claude-devc build first"));
+                ClaudeDevcException.Kind.NOT_READY, "no image " + request.image() + ": run claude-devc build first"));
         String runId = hex(6);
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put(RUN_LABEL, runId);

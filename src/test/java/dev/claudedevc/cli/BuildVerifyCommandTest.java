@@ -23,7 +23,7 @@ class BuildVerifyCommandTest {
 
     @Test
     void buildWithoutARenderedFolderSaysToGenerateFirst() {
-        CliRun run = CliRun.of("build", "-C", project.toString()).exits(ExitCodes.INVALID_OUTPUT);
+        CliRun run = CliRun.of("build", "-C", project.toString()).exits(ExitCodes.NOT_READY);
         assertTrue(run.err().matches("claude-devc: no Dockerfile in .*\\.devcontainer: run claude-devc generate "
                 + "first\\n"), run.err());
         assertEquals("", run.out());

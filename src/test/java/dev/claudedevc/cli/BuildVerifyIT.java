@@ -235,6 +235,15 @@ class BuildVerifyIT {
     }
 
     @Test
+    void verifyWithoutABuiltImageSaysToBuildFirstAndIsNoVerificationFailure() {
+        CliRun run = CliRun.of("verify", "-C", good.toString(), "--image", "claude-devc-it/never-built:none")
+                .exits(ExitCodes.NOT_READY);
+        assertTrue(run.err().contains("claude-devc: no image claude-devc-it/never-built:none: run claude-devc build "
+                + "first"), run.err());
+        assertEquals("", run.out());
+    }
+
+    @Test
     void aFailingDockerfileStepShowsTheStepAndItsLastOutput() throws IOException {
         Path broken = project("broken", "claude-devc-it-broken");
         Path team = Files.createDirectories(work.resolve("broken-templates"));
