@@ -26,10 +26,13 @@ import picocli.CommandLine.Spec;
 
 /** {@code audit}: proposes allowlist additions from what the firewall blocked (or would block, in audit mode). */
 @Command(name = "audit", mixinStandardHelpOptions = true,
-        description = {"Reads what the firewall recorded in a running dev container (its resolver's query log and",
-            "the rejected connections) and proposes network.allowedDomains entries, with the evidence.",
-            "Run the container with network.mode: audit to collect without blocking, then audit it.",
-            "Nothing is changed: review each proposal, since every entry opens egress."})
+        description = {"Proposes allowlist entries from what the firewall blocked.",
+            "",
+            "Reads what the firewall recorded in a running dev container (its resolver's query log "
+                + "and the rejected connections), or copies of those records, and proposes "
+                + "network.allowedDomains entries with the evidence. Run the container with network.mode: "
+                + "audit to collect without blocking. Nothing is changed: review each proposal, since every "
+                + "entry opens egress."})
 final class AuditCommand implements Callable<Integer> {
 
     static final String DNS_LOG = "/var/log/claude-devc/dns.log";

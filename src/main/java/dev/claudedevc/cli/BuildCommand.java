@@ -28,11 +28,13 @@ import picocli.CommandLine.Spec;
 
 /** {@code build}: builds the rendered {@code .devcontainer/} into a labelled image through the Docker API. */
 @Command(name = "build", mixinStandardHelpOptions = true,
-        description = {"Builds the image of the rendered .devcontainer/ (run generate first) through the Docker API "
-                + "(DOCKER_HOST, the Docker socket, or Podman's socket), never pulling.",
-            "Tags it claude-devc/<name>:latest unless -t is given, and labels it with the project, the descriptor's "
-                + "SHA-256 and the claude-devc version. The descriptor's proxy is passed as the HTTP(S)_PROXY and "
-                + "NO_PROXY build args. Progress (one line per step) goes to stderr."})
+        description = {"Builds the image of .devcontainer/ through the Docker API.",
+            "",
+            "Run generate first. Connects to DOCKER_HOST, else the Docker socket, else Podman's "
+                + "socket, and never pulls. Tags the image claude-devc/<name>:latest unless -t is given, "
+                + "and labels it with the project, the descriptor's SHA-256 and the claude-devc version. "
+                + "The descriptor's proxy is passed as the HTTP(S)_PROXY and NO_PROXY build args. Progress "
+                + "(one line per step) goes to stderr."})
 final class BuildCommand implements Callable<Integer> {
 
     static final String LABEL_PROJECT = "dev.claudedevc.project";

@@ -59,7 +59,6 @@ final class ClaudeDevcCommand implements Runnable {
 
     @Override
     public void run() {
-        spec.commandLine().usage(spec.commandLine().getErr());
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a command is required");
     }
 }

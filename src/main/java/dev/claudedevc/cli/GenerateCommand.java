@@ -19,9 +19,12 @@ import picocli.CommandLine.Spec;
 
 /** {@code generate}: re-renders {@code .devcontainer/}, or with {@code --check} reports drift. */
 @Command(name = "generate", mixinStandardHelpOptions = true,
-        description = {"Renders .devcontainer/ from the descriptor (byte-for-byte deterministic).",
-            "Files claude-devc generated before are replaced; files edited by hand are not, unless --force.",
-            "With --check, writes nothing and exits 5 with a unified diff when the files on disk drifted."})
+        description = {"Renders .devcontainer/, or checks that it is up to date.",
+            "",
+            "The output is byte-for-byte deterministic. Files claude-devc generated earlier are "
+                + "replaced, or deleted when no longer generated; files edited by hand are left alone "
+                + "unless --force. With --check, writes nothing and exits 5 with a unified diff when the "
+                + "files on disk drifted."})
 final class GenerateCommand implements Callable<Integer> {
 
     @Spec

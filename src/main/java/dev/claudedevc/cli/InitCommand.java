@@ -30,10 +30,11 @@ import picocli.CommandLine.Spec;
 
 /** {@code init}: writes a descriptor for the project (from flags and what it detects) and renders it. */
 @Command(name = "init", mixinStandardHelpOptions = true,
-        description = {"Writes claude-devc.yaml for this project and renders .devcontainer/.",
-            "Presets are picked from what the project holds (package.json: npm; pom.xml, build.gradle: maven;",
-            "pyproject.toml, requirements.txt: pypi; go.mod: go; Cargo.toml: crates) plus anthropic.",
-            "Never overwrites an existing file without --force."})
+        description = {"Writes claude-devc.yaml and renders .devcontainer/ from it.",
+            "",
+            "Presets come from the project's files (package.json: npm; pom.xml, build.gradle(.kts): "
+                + "maven; pyproject.toml, requirements.txt: pypi; go.mod: go; Cargo.toml: crates), plus "
+                + "anthropic. Never overwrites an existing file without --force, and then writes nothing."})
 final class InitCommand implements Callable<Integer> {
 
     /** Marker files and the preset each one implies, in the order they are reported. */

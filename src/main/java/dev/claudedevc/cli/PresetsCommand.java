@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code presets [NAME]}: lists the presets, or shows one with the reason for each entry. */
 @Command(name = "presets", mixinStandardHelpOptions = true,
-        description = "Lists the allowlist presets, or shows one preset's destinations and why each is there.")
+        description = {"Lists the allowlist presets, or shows one with a reason per entry."})
 final class PresetsCommand implements Callable<Integer> {
 
     @Spec

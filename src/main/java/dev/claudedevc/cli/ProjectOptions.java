@@ -12,7 +12,7 @@ final class ProjectOptions {
     Path directory;
 
     @Option(names = {"-f", "--file"}, paramLabel = "FILE",
-            description = "The descriptor (default: claude-devc.yaml, .yml or .json in the project folder).")
+            description = "The descriptor (default: the project folder's claude-devc.yaml, or the .yml or .json file).")
     Path file;
 
     @Option(names = "--templates", paramLabel = "DIR",

@@ -11,8 +11,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code schema}: prints the descriptor's JSON Schema. */
 @Command(name = "schema", mixinStandardHelpOptions = true,
-        description = {"Prints the JSON Schema of claude-devc.yaml, for editor completion", "(e.g. a "
-                + "'# yaml-language-server: $schema=FILE' comment). claude-devc's own checks are stricter."})
+        description = {"Prints the JSON Schema of claude-devc.yaml, for editor completion.",
+            "",
+            "Point an editor at it, e.g. with a '# yaml-language-server: $schema=FILE' comment. "
+                + "claude-devc's own checks are stricter."})
 final class SchemaCommand implements Callable<Integer> {
 
     static final String RESOURCE = "/claude-devc/descriptor.schema.json";

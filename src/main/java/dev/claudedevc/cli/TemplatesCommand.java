@@ -15,8 +15,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code templates}: lists the built-in templates and firewall assets, or exports them for a team to edit. */
 @Command(name = "templates", mixinStandardHelpOptions = true,
-        description = {"Lists the built-in templates and firewall assets a team can override with --templates DIR,",
-            "or writes them into DIR with --export (never overwriting without --force)."})
+        description = {"Lists the built-in templates and firewall assets, or exports them.",
+            "",
+            "A team overrides any of them by file name with --templates DIR. --export DIR writes them "
+                + "there to edit (never overwriting without --force)."})
 final class TemplatesCommand implements Callable<Integer> {
 
     @Spec

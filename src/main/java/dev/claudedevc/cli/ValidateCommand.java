@@ -25,9 +25,11 @@ import picocli.CommandLine.Spec;
 
 /** {@code validate}: the descriptor, and the rendered devcontainer.json and firewall policy. */
 @Command(name = "validate", mixinStandardHelpOptions = true,
-        description = {"Checks the descriptor, then .devcontainer/devcontainer.json and the firewall policy",
-            "(the files on disk if present, else what the descriptor renders). With --schema, devcontainer.json is",
-            "also validated against that JSON schema (e.g. the official devContainer.base.schema.json)."})
+        description = {"Checks the descriptor, devcontainer.json and the firewall policy.",
+            "",
+            "Reads the files in .devcontainer/ when they exist, else what the descriptor renders. "
+                + "With --schema, devcontainer.json is also validated against that JSON schema (e.g. the "
+                + "official devContainer.base.schema.json)."})
 final class ValidateCommand implements Callable<Integer> {
 
     @Spec

@@ -29,16 +29,21 @@ import picocli.CommandLine.Spec;
 
 /** {@code verify}: runs the built image as a dev container would, applies the firewall and probes it. */
 @Command(name = "verify", mixinStandardHelpOptions = true,
-        description = {"Proves the built image's firewall: starts it with the capabilities and post-start command of "
-                + ".devcontainer/devcontainer.json on a throwaway network, beside a sidecar of its own (TCP "
-                + "listeners on 22, 80, 443, 853, 8443 and a DNS server), applies the firewall, then probes as the "
-                + "non-root user: every network.verify.allow target must connect; non-allowlisted names, direct "
-                + "IPv4/IPv6, foreign DNS over UDP/TCP, Docker's DNS, port 853, an allowed host on another port and "
-                + "SSH must be blocked; sudo with arguments or environment, iptables/ipset and writing the policy "
-                + "must be refused.",
-            "Deny probes only target the sidecar (or allowed hosts), and each is checked to get through before the "
-                + "firewall is applied. Prints a table (or --json); exits 9 if any probe fails. Containers and "
-                + "networks it creates are removed afterwards, also on Ctrl-C."})
+        description = {"Runs the built image with its firewall and probes its egress.",
+            "",
+            "Starts the image with the capabilities and the post-start command (the firewall) that its "
+                + "devcontainer.json names, on a throwaway network beside a sidecar of its own (TCP listeners on "
+                + "22, 80, 443, 853, 8443 and a DNS server), then probes as the non-root user.",
+            "",
+            "Every network.verify.allow target must connect. Non-allowlisted names, direct IPv4/IPv6, "
+                + "foreign DNS over UDP/TCP, Docker's DNS, port 853, an allowed host on another port and "
+                + "SSH must be blocked. Sudo with arguments or environment, iptables/ipset and writing the "
+                + "policy must be refused.",
+            "",
+            "Deny probes only target the sidecar (or allowed hosts), and each is first shown to get "
+                + "through without the firewall. Prints a table (or --json); exits 9 if a probe fails, 11 "
+                + "if there is no image. Containers and networks it creates are removed afterwards, also on "
+                + "Ctrl-C."})
 final class VerifyCommand implements Callable<Integer> {
 
     private static final Pattern NETWORK_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}");

@@ -224,6 +224,9 @@ class InitGenerateValidateTest {
     void helpListsTheExitCodesAndUsageErrorsExitTwo() {
         CliRun help = CliRun.of("--help").exits(0);
         assertTrue(help.out().contains("Exit codes:") && help.out().contains("verification failed"), help.out());
+        String commands = help.out().substring(help.out().indexOf("Commands:\n") + 10, help.out().indexOf("\n\n"));
+        assertTrue(commands.lines().allMatch(l -> l.matches("  [a-z]+ +[A-Z].*\\.")),
+                "one line per command, a sentence each:\n" + commands);
         assertTrue(CliRun.of("--version").exits(0).out().startsWith("claude-devc "));
         CliRun.of("no-such-command").exits(ExitCodes.USAGE);
         CliRun.of("generate", "--no-such-option").exits(ExitCodes.USAGE);
