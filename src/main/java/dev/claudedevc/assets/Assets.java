@@ -49,11 +49,6 @@ public final class Assets {
         return new Assets(dir);
     }
 
-    /** The folder overriding built-ins, if any. */
-    public Optional<Path> overrides() {
-        return overrides;
-    }
-
     /**
      * Reads an asset.
      *
@@ -77,11 +72,6 @@ public final class Assets {
     /** Where an asset comes from, for messages: the override file or {@code built-in NAME}. */
     public String origin(String name) {
         return overridePath(name).filter(Files::isRegularFile).map(Path::toString).orElse("built-in " + name);
-    }
-
-    /** Whether the team folder overrides this asset. */
-    public boolean isOverridden(String name) {
-        return overridePath(name).filter(Files::isRegularFile).isPresent();
     }
 
     /**

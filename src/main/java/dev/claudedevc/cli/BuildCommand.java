@@ -10,9 +10,11 @@ import dev.claudedevc.docker.DockerEngines;
 import dev.claudedevc.docker.EngineException;
 import dev.claudedevc.docker.ImageInfo;
 import dev.claudedevc.model.Descriptor;
+import dev.claudedevc.model.Proxy;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -161,22 +163,7 @@ final class BuildCommand implements Callable<Integer> {
      * overrides them.
      */
     static Map<String, String> proxyArgs(Descriptor descriptor) {
-        Map<String, String> args = new TreeMap<>();
-        descriptor.proxy().ifPresent(proxy -> {
-            proxy.http().ifPresent(url -> {
-                args.put("HTTP_PROXY", url);
-                args.put("http_proxy", url);
-            });
-            proxy.https().ifPresent(url -> {
-                args.put("HTTPS_PROXY", url);
-                args.put("https_proxy", url);
-            });
-            if (!proxy.noProxy().isEmpty()) {
-                args.put("NO_PROXY", String.join(",", proxy.noProxy()));
-                args.put("no_proxy", String.join(",", proxy.noProxy()));
-            }
-        });
-        return args;
+        return descriptor.proxy().map(Proxy::environment).orElse(Collections.emptySortedMap());
     }
 
     private String checkedReference(String option, String reference) {

@@ -7,7 +7,7 @@ import java.util.Properties;
 import picocli.CommandLine.IVersionProvider;
 
 /** The version, from the {@code version.properties} Maven filters at build time. */
-public final class Version implements IVersionProvider {
+final class Version implements IVersionProvider {
 
     private static final String VERSION = load();
 
@@ -24,7 +24,7 @@ public final class Version implements IVersionProvider {
     }
 
     /** The version of this build, e.g. {@code 0.1.0}. */
-    public static String current() {
+    static String current() {
         return VERSION;
     }
 

@@ -80,21 +80,7 @@ public final class Generator {
                 "source=claude-devc-${devcontainerId}-history,target=/commandhistory,type=volume"), 2));
         Map<String, String> env = new TreeMap<>(d.containerEnv());
         env.put("CLAUDE_CONFIG_DIR", claudeConfigDir(d));
-        d.proxy().ifPresent(proxy -> {
-            // Both spellings: curl reads only the lower-case http_proxy, other tools only upper case.
-            proxy.http().ifPresent(u -> {
-                env.put("HTTP_PROXY", u);
-                env.put("http_proxy", u);
-            });
-            proxy.https().ifPresent(u -> {
-                env.put("HTTPS_PROXY", u);
-                env.put("https_proxy", u);
-            });
-            if (!proxy.noProxy().isEmpty()) {
-                env.put("NO_PROXY", String.join(",", proxy.noProxy()));
-                env.put("no_proxy", String.join(",", proxy.noProxy()));
-            }
-        });
+        d.proxy().ifPresent(proxy -> env.putAll(proxy.environment()));
         view.put("containerEnv", JsonText.of(env, 2));
         view.put("extensions", JsonText.of(d.vscode().extensions(), 6));
         view.put("settings", JsonText.of(new TreeMap<>(d.vscode().settings()), 6));

@@ -51,10 +51,4 @@ public record Descriptor(
     public String home() {
         return "/home/" + user;
     }
-
-    /** Returns a copy with another base image (the {@code --base-image} override). */
-    public Descriptor withImage(String newImage) {
-        return new Descriptor(name, newImage, user, packages, timezone, claudeCode, network, vscode, containerEnv,
-                caCertificates, proxy);
-    }
 }

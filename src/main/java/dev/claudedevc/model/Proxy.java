@@ -2,6 +2,8 @@ package dev.claudedevc.model;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * Outbound proxy settings, passed to the image build and the running container.
@@ -14,5 +16,26 @@ public record Proxy(Optional<String> http, Optional<String> https, List<String> 
 
     public Proxy {
         noProxy = List.copyOf(noProxy);
+    }
+
+    /**
+     * The proxy as environment variables, in both spellings (curl reads only the lower-case {@code http_proxy},
+     * other tools only upper case), sorted by name.
+     */
+    public SortedMap<String, String> environment() {
+        SortedMap<String, String> env = new TreeMap<>();
+        http.ifPresent(url -> {
+            env.put("HTTP_PROXY", url);
+            env.put("http_proxy", url);
+        });
+        https.ifPresent(url -> {
+            env.put("HTTPS_PROXY", url);
+            env.put("https_proxy", url);
+        });
+        if (!noProxy.isEmpty()) {
+            env.put("NO_PROXY", String.join(",", noProxy));
+            env.put("no_proxy", String.join(",", noProxy));
+        }
+        return env;
     }
 }

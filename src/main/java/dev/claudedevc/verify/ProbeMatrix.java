@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * The verification matrix: the firewall run, every must-allow target, and the standard escapes. A pure function of
  * the policy and the sidecar's addresses, so the matrix can be tested without Docker.
  */
-public final class ProbeMatrix {
+final class ProbeMatrix {
 
     /** Where the generated image has the firewall and its policy. */
     public static final String FIREWALL = "/usr/local/sbin/claude-devc-firewall";
