@@ -1,6 +1,7 @@
 package dev.claudedevc.firewall;
 
 import static dev.claudedevc.firewall.FirewallLab.Server.ALLOWED;
+import static dev.claudedevc.firewall.FirewallLab.Server.BLOCKED;
 import static dev.claudedevc.firewall.FirewallLab.Server.UPSTREAM2;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -161,6 +162,23 @@ class FirewallFaultsIT {
                     """).succeeds().out();
             assertEquals("3000\n1000\n", counts);
             dev.connect4("allowed.test", 443).reaches("allowed");
+        }
+    }
+
+    @Test
+    @Execution(ExecutionMode.CONCURRENT)
+    void anIpv6FilterTableThatCannotBeAppliedFailsLoudlyAndCutsIpv6Off() {
+        try (DevContainer dev = lab.start(FirewallLab.Variant.ENFORCE)) {
+            // The container has IPv6 addresses, but ip6tables-restore fails (as it would without kernel support).
+            dev.asRoot("rm /usr/sbin/ip6tables-restore && printf '#!/bin/sh\\nexit 1\\n' > /usr/sbin/ip6tables-restore"
+                    + " && chmod 0755 /usr/sbin/ip6tables-restore").succeeds();
+            Exec applied = dev.applyFirewall();
+            assertEquals(1, applied.exitCode(), applied::text);
+            assertTrue(dev.status().out().contains("result=failed\n"), dev.status()::text);
+            dev.connect6(lab.v6(BLOCKED), 443).fails();
+            dev.connect6(lab.v6(ALLOWED), 443).fails();
+            dev.connect4(lab.v4(BLOCKED), 443).isRejected();
+            dev.connect4(lab.v4(ALLOWED), 443).isRejected();
         }
     }
 

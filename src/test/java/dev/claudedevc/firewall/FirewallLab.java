@@ -124,6 +124,7 @@ final class FirewallLab {
     private final DockerClient docker = DockerClientFactory.instance().client();
     private final Map<Server, GenericContainer<?>> servers = new EnumMap<>(Server.class);
     private final Map<Variant, String> images = new EnumMap<>(Variant.class);
+    private final Map<Variant, Path> folders = new EnumMap<>(Variant.class);
     private final AtomicInteger nextClient = new AtomicInteger(10);
     private final List<DevContainer> devContainers = new ArrayList<>();
     private Addresses addresses;
@@ -391,6 +392,7 @@ final class FirewallLab {
                 Files.writeString(project.resolve("claude-devc.yaml"), descriptor(v));
                 CliRun.of("generate", "-C", project.toString()).exits(0);
                 Path folder = project.resolve(".devcontainer");
+                folders.put(v, folder);
                 for (String file : List.of("Dockerfile", "claude-devc-firewall.sh", "claude-devc-policy.conf")) {
                     assertEquals(true, Files.isRegularFile(folder.resolve(file)), "generated " + file);
                 }
@@ -403,6 +405,16 @@ final class FirewallLab {
                 throw new UncheckedIOException(e);
             }
         });
+    }
+
+    /** A file {@code claude-devc generate} wrote into the variant's {@code .devcontainer/} (the image is built first). */
+    synchronized String generatedFile(Variant variant, String name) {
+        image(variant);
+        try {
+            return Files.readString(folders.get(variant).resolve(name));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**

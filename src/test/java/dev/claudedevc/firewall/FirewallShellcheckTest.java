@@ -53,7 +53,8 @@ class FirewallShellcheckTest {
     @Test
     void runsInStrictModeUnderAFixedInterpreterAndPath() throws IOException {
         List<String> lines = Files.readAllLines(SCRIPT);
-        assertEquals("#!/bin/bash", lines.get(0));
+        // -p: no BASH_ENV, no functions, SHELLOPTS or BASHOPTS taken from the environment.
+        assertEquals("#!/bin/bash -p", lines.get(0));
         assertTrue(lines.contains("set -euo pipefail"));
         assertTrue(lines.contains("PATH=/usr/sbin:/usr/bin:/sbin:/bin"));
         assertTrue(Files.isExecutable(SCRIPT), "the source is executable");

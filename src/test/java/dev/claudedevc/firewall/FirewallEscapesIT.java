@@ -1,0 +1,197 @@
+package dev.claudedevc.firewall;
+
+import static dev.claudedevc.firewall.FirewallLab.Server.BLOCKED;
+import static dev.claudedevc.firewall.FirewallLab.Server.LITERAL;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.claudedevc.firewall.DevContainer.Exec;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+
+/**
+ * Escapes found in a security review, each tried by the non-root user in a fresh devcontainer of the enforce
+ * image: forged resolver replies, the firewall's lock, and a base image whose sudoers lets the caller choose the
+ * firewall's environment. Traffic stays inside the devcontainer or goes to the lab's servers.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class FirewallEscapesIT {
+
+    /**
+     * Forges the upstream resolver's reply to dnsmasq's pending query: perl (in every Debian image), a UDP socket
+     * bound with IPV6_FREEBIND (no privilege needed) to the upstream's address and port 53, every query id sent to
+     * each of dnsmasq's forwarding ports (world-readable in /proc/net/udp6) on this container's own addresses.
+     * Args: upstream (IPv6), name, the address to forge (IPv4), dnsmasq's uid. Prints how many datagrams left.
+     */
+    private static final String FORGE_REPLY = """
+            use strict; use warnings; use Socket qw(:all);
+            my ($up, $name, $ip, $uid) = @ARGV;
+            my %ports;
+            for my $try (1 .. 250) {
+              open my $fh, '<', '/proc/net/udp6' or die;
+              <$fh>;
+              while (<$fh>) {
+                my @f = split;
+                my (undef, $p) = split /:/, $f[1];
+                $ports{hex $p} = 1 if $f[7] == $uid && hex($p) != 53;
+              }
+              close $fh;
+              last if %ports;
+              select undef, undef, undef, 0.02;
+            }
+            die 'no pending query' unless %ports;
+            my @dsts;
+            open my $ifs, '<', '/proc/net/if_inet6' or die;
+            while (<$ifs>) {
+              my @f = split;
+              push @dsts, join(':', unpack('(A4)*', $f[0])) unless $f[5] eq 'lo' || $f[0] =~ /^fe80/;
+            }
+            my $q = join('', map { chr(length $_) . $_ } split /[.]/, $name) . chr(0) . pack('nn', 1, 1);
+            my $answer = pack('nnnNn', 0xc00c, 1, 1, 60, 4) . inet_aton($ip);
+            socket(my $s, AF_INET6, SOCK_DGRAM, 0) or die;
+            setsockopt($s, 41, 78, 1) or die "IPV6_FREEBIND: $!";
+            bind($s, pack_sockaddr_in6(53, inet_pton(AF_INET6, $up))) or die "bind: $!";
+            for my $port (keys %ports) {
+              next if fork();
+              my $sent = 0;
+              for my $d (@dsts) {
+                my $to = pack_sockaddr_in6($port, inet_pton(AF_INET6, $d));
+                for my $id (0 .. 65535) {
+                  $sent++ if send($s, pack('n6', $id, 0x8180, 1, 1, 0, 0) . $q . $answer, 0, $to);
+                }
+              }
+              print "forged to port $port: $sent sent; ";
+              exit 0;
+            }
+            1 while wait() > 0;
+            """;
+
+    private FirewallLab lab;
+
+    @BeforeAll
+    void lab() {
+        lab = FirewallLab.shared();
+    }
+
+    @Test
+    @Execution(ExecutionMode.CONCURRENT)
+    void aForgedReplyFromAnIpv6UpstreamResolverAddsNothingToTheAllowSets() {
+        try (DevContainer dev = lab.start(FirewallLab.Variant.ENFORCE)) {
+            // An IPv6 upstream (as Docker's default bridge copies the host's): a lab server that runs no resolver,
+            // so dnsmasq's query stays pending while the user forges the answer.
+            dev.asRoot("printf 'nameserver %s\\noptions ndots:0\\n' \"$1\" > /etc/resolv.conf", lab.v6(LITERAL))
+                    .succeeds();
+            dev.applyFirewall();
+            assertTrue(dev.status().out().contains("upstream=" + lab.v6(LITERAL) + "\n"), dev.status()::text);
+            dev.connect4(lab.v4(BLOCKED), 443).isRejected();
+
+            // A few rounds: dnsmasq may open a new forwarding socket for a query after the ports were read.
+            Exec forged = dev.asUser("""
+                    for round in 1 2 3; do
+                      dig +time=8 +tries=1 allowed.test A > /tmp/forged.dig 2>&1 & dig=$!
+                      sleep 0.5
+                      perl -e "$1" "$2" allowed.test "$3" "$(id -u claude-devc-dns)"
+                      wait "$dig"
+                      echo; cat /tmp/forged.dig
+                      grep -q "IN[[:space:]]*A[[:space:]]*$3" /tmp/forged.dig && break
+                    done
+                    true
+                    """, FORGE_REPLY, lab.v6(LITERAL), lab.v4(BLOCKED));
+            assertFalse(forged.out().matches("(?s).*allowed[.]test[.]\\s+\\d+\\s+IN\\s+A\\s+"
+                    + lab.v4(BLOCKED).replace(".", "[.]") + ".*"), forged::text);
+            dev.connect4(lab.v4(BLOCKED), 443).isRejected();
+            String sets = dev.asRoot("ipset list | grep -xF \"$1\" || true", lab.v4(BLOCKED)).out();
+            assertEquals("", sets, forged::text);
+        }
+    }
+
+    @Test
+    @Execution(ExecutionMode.CONCURRENT)
+    void theUserCannotHoldTheFirewallsLock() {
+        try (DevContainer dev = lab.start(FirewallLab.Variant.ENFORCE)) {
+            // A lock file an old run left readable to all is replaced.
+            dev.asRoot("mkdir -p /run/claude-devc && touch /run/claude-devc/apply.lock"
+                    + " && chmod 0644 /run/claude-devc/apply.lock").succeeds();
+            dev.applyFirewall().succeeds();
+            dev.asUser("flock -n /run/claude-devc/apply.lock true").fails();
+            assertEquals("600 root\n", dev.asUser("stat -c '%a %U' /run/claude-devc/apply.lock").succeeds().out());
+            dev.applyFirewall().succeeds();
+        }
+    }
+
+    @Test
+    @Execution(ExecutionMode.CONCURRENT)
+    void theImageRefusesSudoersThatLetTheUserRunMoreOrChooseTheEnvironment() {
+        String check = sudoersCheck(lab.generatedFile(FirewallLab.Variant.ENFORCE, "Dockerfile"));
+        String firewall = DevContainer.FIREWALL;
+        List<String> weakenings = List.of(
+                "Defaults:dev setenv",
+                "Defaults:dev !env_reset",
+                "Defaults env_keep += \"LD_PRELOAD\"",
+                "Defaults runchroot=*",
+                "Defaults!" + firewall + " setenv",
+                "dev ALL=(root) NOPASSWD: SETENV: " + firewall + " \"\"",
+                "dev ALL=(root) NOPASSWD: " + firewall,
+                "dev ALL=(root) NOPASSWD: " + firewall + " \"\", /usr/bin/ls",
+                "%dev ALL=(ALL:ALL) ALL");
+        try (DevContainer dev = lab.start(FirewallLab.Variant.ENFORCE)) {
+            dev.asRoot("sh -c \"$1\"", check).succeeds();
+            List<String> accepted = new ArrayList<>();
+            for (String weakening : weakenings) {
+                Exec r = dev.asRoot("printf '%s\\n' \"$2\" > /etc/sudoers.d/zz-weak && chmod 0440 /etc/sudoers.d/zz-weak"
+                        + " && sh -c \"$1\"; rc=$?; rm -f /etc/sudoers.d/zz-weak; exit $rc", check, weakening);
+                if (r.exitCode() == 0) {
+                    accepted.add(weakening);
+                }
+            }
+            assertEquals(List.of(), accepted, "the generated Dockerfile's sudoers check accepts these");
+        }
+    }
+
+    @Test
+    @Execution(ExecutionMode.CONCURRENT)
+    void environmentASudoersPolicyLetsThroughRunsNothingInTheFirewall() {
+        try (DevContainer dev = lab.start(FirewallLab.Variant.ENFORCE)) {
+            // What the image check refuses, in case a running container gets it anyway.
+            dev.asRoot("echo 'Defaults:dev setenv' > /etc/sudoers.d/zz-weak && chmod 0440 /etc/sudoers.d/zz-weak")
+                    .succeeds();
+            dev.asUser("""
+                    printf '#!/bin/bash\\nid > /tmp/ran-bash-env\\n' > /tmp/env.sh && chmod 0755 /tmp/env.sh
+                    sudo -n BASH_ENV=/tmp/env.sh "$1"
+                    sudo -n 'BASH_FUNC_iptables-restore%%=() { id > /tmp/ran-function; cat > /dev/null; }' "$1"
+                    sudo -n SHELLOPTS=xtrace 'PS4=$(id > /tmp/ran-ps4)' "$1"
+                    true
+                    """, DevContainer.FIREWALL);
+            dev.asRoot("rm /etc/sudoers.d/zz-weak").succeeds();
+            Exec ran = dev.asRoot("ls -l /tmp/ran-* 2>/dev/null; true");
+            assertEquals("", ran.out(), ran::text);
+            dev.assertClosed();
+        }
+    }
+
+    /** The generated Dockerfile's RUN instruction that installs and checks the sudoers rule, as a shell command. */
+    private static String sudoersCheck(String dockerfile) {
+        StringBuilder run = new StringBuilder();
+        boolean in = false;
+        for (String line : dockerfile.split("\n")) {
+            if (!in && line.startsWith("RUN printf '%s ALL=(root) NOPASSWD: ")) {
+                in = true;
+                line = line.substring("RUN ".length());
+            }
+            if (in) {
+                run.append(line).append('\n');
+                if (!line.endsWith("\\")) {
+                    break;
+                }
+            }
+        }
+        assertTrue(run.length() > 0, dockerfile);
+        return run.toString();
+    }
+}
