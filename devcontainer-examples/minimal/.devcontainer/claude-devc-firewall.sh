@@ -1,4 +1,4 @@
-#!/bin/bash
+#!/bin/bash -p
 # claude-devc-firewall: the default-deny egress firewall of a claude-devc dev container.
 #
 # Usage: claude-devc-firewall          apply /etc/claude-devc/policy.conf (root; the user runs it via sudo)
@@ -11,9 +11,12 @@
 # 127.0.0.11 rules) is never touched. Arguments other than `status`, and the environment, are ignored or
 # refused: nothing a caller passes can widen the policy.
 set -euo pipefail
+# -p (above): bash reads no BASH_ENV and imports no functions, SHELLOPTS or BASHOPTS from the environment,
+# should a sudoers policy ever let the caller pass them.
 
 PATH=/usr/sbin:/usr/bin:/sbin:/bin
 LC_ALL=C
+IFS=$' \t\n'
 export PATH LC_ALL
 umask 022
 
@@ -88,6 +91,7 @@ lockdown_v4() {
 :OUTPUT DROP [0:0]
 -A INPUT -i lo -j ACCEPT
 -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
+-A OUTPUT -m addrtype ! --src-type LOCAL -m conntrack ! --ctstate RELATED -j DROP
 -A OUTPUT -d $DOCKER_DNS/32 -p tcp -j REJECT --reject-with tcp-reset
 -A OUTPUT -d $DOCKER_DNS/32 -j REJECT --reject-with icmp-port-unreachable
 -A OUTPUT -o lo -j ACCEPT
@@ -106,6 +110,7 @@ lockdown_v6() {
 :OUTPUT DROP [0:0]
 -A INPUT -i lo -j ACCEPT
 -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
+-A OUTPUT -m addrtype ! --src-type LOCAL -m conntrack ! --ctstate RELATED -j DROP
 -A OUTPUT -o lo -j ACCEPT
 -A OUTPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
 -A OUTPUT -p tcp -j REJECT --reject-with tcp-reset
@@ -114,18 +119,34 @@ COMMIT
 EOF
 }
 
+# IPv6 is in use when the kernel lists an IPv6 address. (/proc files have size 0: read them, do not `-s`.)
 detect_v6() {
-  if [[ -s /proc/net/if_inet6 ]]; then
+  if grep -q . /proc/net/if_inet6 2>/dev/null; then
     V6_ENABLED=1
   fi
 }
 
-# Applies the lockdown tables. IPv6 must succeed when the kernel has IPv6 addresses; otherwise best effort.
+# When IPv6 is in use but its filter table cannot be set, IPv6 is cut off instead: every address and route
+# of every interface but loopback is removed, so nothing can leave over IPv6 (the run still fails).
+cut_v6() {
+  local dev
+  while read -r dev; do
+    ip -6 addr flush dev "$dev" 2>/dev/null || true
+    ip -6 route flush dev "$dev" 2>/dev/null || true
+  done < <(awk '$6 != "lo" {print $6}' /proc/net/if_inet6 | sort -u)
+  log "IPv6 filter table cannot be applied: IPv6 addresses and routes removed"
+}
+
+# Applies the lockdown tables. IPv6 must succeed when the kernel has IPv6 addresses (or IPv6 is cut off and
+# this fails); otherwise best effort.
 # (Callers test the result, which switches errexit off inside: each step returns its failure itself.)
 lockdown() {
   lockdown_v4 | iptables-restore -w 10 || return 1
   if ((V6_ENABLED)); then
-    lockdown_v6 | ip6tables-restore -w 10 || return 1
+    if ! lockdown_v6 | ip6tables-restore -w 10; then
+      cut_v6
+      return 1
+    fi
   else
     lockdown_v6 | ip6tables-restore -w 10 2>/dev/null || true
   fi
@@ -611,6 +632,18 @@ filter_table() {
     done
     echo "-A INPUT -p ipv6-icmp -m icmp6 --icmpv6-type 130 -m hl --hl-eq 1 -j ACCEPT"
   fi
+  if [[ $fam == 6 && $IPV6 == filter ]]; then
+    # Duplicate address detection and early multicast listener reports come from the unspecified address.
+    for t in 135 143; do
+      echo "-A OUTPUT -s ::/128 -p ipv6-icmp -m icmp6 --icmpv6-type $t -j ACCEPT"
+    done
+  fi
+  # No packet leaves with a source address that is not one of ours. An unprivileged user can send IPv6
+  # from any address (IPV6_FREEBIND); over loopback, a forged reply from an upstream resolver would be
+  # ESTABLISHED, reach dnsmasq and add the forger's addresses to the allow sets. Dropped, not rejected
+  # (a REJECT would send the packet back out to the forged address), in audit mode too. RELATED is the
+  # kernel's own: our REJECTs' TCP resets, sent from the rejected destination's address.
+  echo "-A OUTPUT -m addrtype ! --src-type LOCAL -m conntrack ! --ctstate RELATED -j DROP"
   if [[ $fam == 4 ]]; then
     # Docker's embedded resolver: its nat rules DNAT 127.0.0.11:53 to a random port, so match the address.
     if uses_docker_dns; then
@@ -703,8 +736,8 @@ probe() {
   host=${host#[}
   host=${host%]}
   # shellcheck disable=SC2016 # $1 and $2 belong to the inner shell
-  timeout "$PROBE_TIMEOUT" setpriv --reuid=65534 --regid=65534 --clear-groups -- \
-    bash -c 'exec 3<>"/dev/tcp/$1/$2"' probe "$host" "$port" 2>/dev/null
+  timeout "$PROBE_TIMEOUT" env -i PATH="$PATH" LC_ALL=C setpriv --reuid=65534 --regid=65534 --clear-groups -- \
+    bash -p -c 'exec 3<>"/dev/tcp/$1/$2"' probe "$host" "$port" 2>/dev/null
 }
 
 policies_drop() {
@@ -808,7 +841,12 @@ on_signal() {
 apply() {
   [[ $(id -u) == 0 ]] || usage_error "applying the firewall needs root: sudo /usr/local/sbin/$PROG"
   install -d -m 0755 -o root -g root "$RUN_DIR"
-  exec 9>"$LOCK_FILE"
+  # Root-only: a lock file others can open is a lock they can hold, keeping every later run waiting.
+  if [[ -e $LOCK_FILE && $(stat -c %a "$LOCK_FILE") != 600 ]]; then
+    rm -f "$LOCK_FILE"
+  fi
+  (umask 077 && : >>"$LOCK_FILE")
+  exec 9>>"$LOCK_FILE"
   flock -w 60 9 || die "another $PROG run holds $LOCK_FILE"
   trap on_exit EXIT
   trap 'on_error "$LINENO" "$BASH_COMMAND"' ERR
@@ -881,7 +919,7 @@ status() {
     print_denied "$DENIED4"
     print_denied "$DENIED6"
   else
-    echo "note=denied connections are listed for root only: docker exec -u 0 <container> $PROG status"
+    echo "note=denied connections are listed for root only: docker exec -u 0 <container> /usr/local/sbin/$PROG status"
   fi
   return "$ok"
 }
