@@ -424,23 +424,46 @@ final class FirewallLab {
      */
     synchronized DevContainer start(Variant variant) {
         String image = image(variant);
-        String host = "2." + nextClient.getAndIncrement();
-        GenericContainer<?> container = new GenericContainer<>(DockerImageName.parse(image))
-                .withCommand("sleep", "infinity")
-                .withLabels(labels())
-                .withExtraHost("host.docker.internal", v4(Server.GATEWAY))
-                .withCreateContainerCmdModifier(cmd -> {
-                    cmd.withName("claude-devc-fwit-" + OWNER + "-dev-" + host.replace('.', '-'));
-                    cmd.getHostConfig()
-                            .withNetworkMode(networkName)
-                            .withCapAdd(Capability.NET_ADMIN, Capability.NET_RAW)
-                            .withDns(v4(Server.UPSTREAM));
-                    cmd.withIpv4Address(addresses.v4(host)).withIpv6Address(addresses.v6(host));
-                });
-        container.start();
-        DevContainer dev = new DevContainer(this, container);
-        devContainers.add(dev);
-        return dev;
+        // Docker 20.10 now and then refuses a fixed address it has just released ("Address already in use"):
+        // that says nothing about the firewall, so the container gets the next address instead.
+        for (int attempt = 1; ; attempt++) {
+            String host = "2." + nextClient.getAndIncrement();
+            GenericContainer<?> container = new GenericContainer<>(DockerImageName.parse(image))
+                    .withCommand("sleep", "infinity")
+                    .withLabels(labels())
+                    .withExtraHost("host.docker.internal", v4(Server.GATEWAY))
+                    .withStartupAttempts(1)
+                    .withCreateContainerCmdModifier(cmd -> {
+                        cmd.withName("claude-devc-fwit-" + OWNER + "-dev-" + host.replace('.', '-'));
+                        cmd.getHostConfig()
+                                .withNetworkMode(networkName)
+                                .withCapAdd(Capability.NET_ADMIN, Capability.NET_RAW)
+                                .withDns(v4(Server.UPSTREAM));
+                        cmd.withIpv4Address(addresses.v4(host)).withIpv6Address(addresses.v6(host));
+                    });
+            try {
+                container.start();
+            } catch (RuntimeException e) {
+                container.stop();
+                if (attempt < 3 && addressInUse(e)) {
+                    log("address of " + host + " still in use, taking the next one", System.nanoTime());
+                    continue;
+                }
+                throw e;
+            }
+            DevContainer dev = new DevContainer(this, container);
+            devContainers.add(dev);
+            return dev;
+        }
+    }
+
+    private static boolean addressInUse(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains("Address already in use")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     synchronized void forget(DevContainer dev) {
