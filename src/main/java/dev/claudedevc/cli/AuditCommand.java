@@ -1,5 +1,6 @@
 package dev.claudedevc.cli;
 
+import dev.claudedevc.model.ImageLayout;
 import dev.claudedevc.ClaudeDevcException;
 import dev.claudedevc.audit.Auditor;
 import dev.claudedevc.docker.DockerEngine;
@@ -35,7 +36,7 @@ import picocli.CommandLine.Spec;
                 + "entry opens egress."})
 final class AuditCommand implements Callable<Integer> {
 
-    static final String DNS_LOG = "/var/log/claude-devc/dns.log";
+    static final String DNS_LOG = ImageLayout.DNS_LOG;
 
     @Spec
     CommandSpec spec;

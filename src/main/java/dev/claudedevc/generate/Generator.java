@@ -1,5 +1,6 @@
 package dev.claudedevc.generate;
 
+import dev.claudedevc.model.ImageLayout;
 import dev.claudedevc.ClaudeDevcException;
 import dev.claudedevc.assets.Assets;
 import dev.claudedevc.descriptor.LoadedDescriptor;
@@ -26,8 +27,8 @@ public final class Generator {
     /** The output folder's name inside a project. */
     public static final String OUTPUT_DIR = ".devcontainer";
     /** Where the firewall and its policy live in the image (see firewall/README.md). */
-    public static final String FIREWALL_PATH = "/usr/local/sbin/claude-devc-firewall";
-    public static final String POLICY_PATH = "/etc/claude-devc/policy.conf";
+    public static final String FIREWALL_PATH = ImageLayout.FIREWALL;
+    public static final String POLICY_PATH = ImageLayout.POLICY;
 
     static final String DEVCONTAINER_TEMPLATE = "templates/devcontainer.json.mustache";
     static final String DOCKERFILE_TEMPLATE = "templates/Dockerfile.mustache";

@@ -1,5 +1,6 @@
 package dev.claudedevc.verify;
 
+import dev.claudedevc.model.ImageLayout;
 import dev.claudedevc.model.Cidr;
 import dev.claudedevc.model.DomainRule;
 import dev.claudedevc.model.Endpoint;
@@ -22,8 +23,8 @@ import java.util.regex.Pattern;
 final class ProbeMatrix {
 
     /** Where the generated image has the firewall and its policy. */
-    public static final String FIREWALL = "/usr/local/sbin/claude-devc-firewall";
-    public static final String POLICY = "/etc/claude-devc/policy.conf";
+    public static final String FIREWALL = ImageLayout.FIREWALL;
+    public static final String POLICY = ImageLayout.POLICY;
     /** How container start runs the firewall (the generated {@code postStartCommand}). */
     public static final List<String> FIREWALL_COMMAND = List.of("sudo", FIREWALL);
     /** Docker's embedded resolver on user-defined networks. */
