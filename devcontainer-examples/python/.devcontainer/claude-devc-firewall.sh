@@ -2,7 +2,10 @@
 # claude-devc-firewall: the default-deny egress firewall of a claude-devc dev container.
 #
 # Usage: claude-devc-firewall          apply /etc/claude-devc/policy.conf (root; the user runs it via sudo)
-#        claude-devc-firewall status   print mode, counts and the last self-test (any user)
+#        claude-devc-firewall status   check that the policy is in force now and print it (root for the
+#                                      kernel's state: the user runs it via sudo; others see the last run)
+#        claude-devc-firewall wait     wait until this container start has applied the firewall (any user)
+#        claude-devc-firewall start-id print this container start's identity (for the entrypoint)
 #
 # Contract (see firewall/README.md): the filter tables are locked down (DROP, whole-table restores) before
 # anything else; any failure after that leaves them locked down. Only allowlisted names resolve (local
@@ -24,6 +27,7 @@ readonly PROG=claude-devc-firewall
 readonly POLICY=/etc/claude-devc/policy.conf
 readonly STATE_DIR=/var/lib/claude-devc
 readonly STATE_FILE=$STATE_DIR/status
+readonly READY_FILE=$STATE_DIR/ready
 readonly SAVED_RESOLV=$STATE_DIR/resolv.conf.orig
 readonly LOG_DIR=/var/log/claude-devc
 readonly DNS_LOG=$LOG_DIR/dns.log
@@ -39,8 +43,10 @@ readonly SET_PREFIX=cdv-
 readonly DENIED4=cdv-denied-4
 readonly DENIED6=cdv-denied-6
 readonly PROBE_TIMEOUT=5
+readonly WAIT_SECONDS=120
 readonly USAGE="usage: $PROG          apply the policy (as root; via sudo with no arguments)
-       $PROG status   show mode, counts and the last self-test"
+       $PROG status   check that the policy is in force now (as root: sudo $PROG status)
+       $PROG wait     wait until this container start has applied the firewall"
 
 readonly RE_HOST='^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$'
 readonly RE_PORT='^[1-9][0-9]{0,4}$'
@@ -63,6 +69,10 @@ VERIFY=()                   # "allow|deny host port"
 UPSTREAMS=()                # resolver addresses from the container's original resolv.conf
 V6_ENABLED=0
 APPLY_DONE=0
+CLOSED=no                   # whether the lockdown (or the final policy) is known to be in place
+RULES4=""                   # digests of the filter rules loaded, and the allow sets, for status
+RULES6=""
+SETS=""
 FAIL_REASON=""
 declare -a CHECKS=()
 declare -a NOTES=()
@@ -748,6 +758,24 @@ policies_drop() {
     grep -qx -- '-P OUTPUT DROP' <<<"$out"
 }
 
+# This container start: the host's boot and the start time of the container's PID 1. A restart or a stop and
+# start gives a new PID 1 (and a new network namespace, whose id the kernel may reuse, so it is no identity).
+start_id() {
+  local boot stat
+  local -a f
+  read -r boot </proc/sys/kernel/random/boot_id
+  read -r stat </proc/1/stat
+  read -r -a f <<<"${stat##*) }" # fields from the 3rd (state) on: the command name may hold spaces
+  printf '%s:%s\n' "$boot" "${f[19]}"
+}
+
+# A digest of a family's filter rules as the kernel lists them (no counters): what apply loaded, or not.
+rules_digest() {
+  local out
+  out=$("$1" -w 10 -S 2>/dev/null) || return 0
+  sha256sum <<<"$out" | cut -d' ' -f1
+}
+
 # Returns 0 when everything holds; 1 when an allowed target fails (the policy stays); 2 when the policy is
 # not in force or a denied target is reachable (the caller locks down).
 self_test() {
@@ -805,6 +833,11 @@ write_state() {
     echo "mode=${MODE:-unknown}"
     echo "ipv6=${IPV6:-unknown}"
     echo "upstream=${UPSTREAMS[*]:-}"
+    echo "start=$(start_id)"
+    echo "closed=$CLOSED"
+    [[ -z $RULES4 ]] || echo "rules4=$RULES4"
+    [[ -z $RULES6 ]] || echo "rules6=$RULES6"
+    [[ -z $SETS ]] || echo "sets=$SETS"
     count_records
     [[ -z $FAIL_REASON ]] || echo "error=$FAIL_REASON"
     for c in "${CHECKS[@]}"; do
@@ -818,6 +851,30 @@ write_state() {
   mv -f "$tmp" "$STATE_FILE"
 }
 
+# What status compares the kernel's state with later.
+record_loaded() {
+  local g fam
+  RULES4=$(rules_digest iptables)
+  if ((V6_ENABLED)); then
+    RULES6=$(rules_digest ip6tables)
+  fi
+  SETS=""
+  for g in "${GROUP_IDS[@]}"; do
+    for fam in "${FAMILIES[@]}"; do
+      SETS+=${SETS:+ }${SET_PREFIX}g$g-$fam
+    done
+  done
+}
+
+# The marker `wait` looks for: the policy is in force for this container start.
+write_ready() {
+  local tmp
+  tmp=$(mktemp "$STATE_DIR/ready.XXXXXX")
+  printf 'start=%s\n' "$(start_id)" >"$tmp"
+  chmod 0644 "$tmp"
+  mv -f "$tmp" "$READY_FILE"
+}
+
 on_error() {
   [[ -n $FAIL_REASON ]] || FAIL_REASON="line $1: '$2' failed"
 }
@@ -826,10 +883,16 @@ on_exit() {
   local rc=$?
   ((APPLY_DONE)) && return
   ((rc != 0)) || rc=1
-  lockdown 2>/dev/null || true
+  if lockdown 2>/dev/null; then
+    CLOSED=yes
+  fi
   FAIL_REASON=${FAIL_REASON:-interrupted (exit $rc)}
   write_state failed 2>/dev/null || true
-  log "FAILED: $FAIL_REASON; outbound traffic stays blocked (default deny)"
+  if [[ $CLOSED == yes ]]; then
+    log "FAILED: $FAIL_REASON; outbound traffic stays blocked (default deny)"
+  else
+    log "FAILED: $FAIL_REASON; the filter tables could not be set: outbound traffic is NOT blocked"
+  fi
   exit "$rc"
 }
 
@@ -851,8 +914,10 @@ apply() {
   trap on_exit EXIT
   trap 'on_error "$LINENO" "$BASH_COMMAND"' ERR
   trap on_signal INT TERM HUP
+  rm -f "$READY_FILE"
   detect_v6
   lockdown || die "cannot apply the lockdown tables (does the container have NET_ADMIN?)"
+  CLOSED=yes
   log "lockdown in place (default deny)"
   read_policy
   index_groups
@@ -868,7 +933,9 @@ apply() {
   self_test || rc=$?
   case $rc in
     0)
+      record_loaded
       write_state ok
+      write_ready
       APPLY_DONE=1
       log "applied: mode $MODE, ipv6 $IPV6, ${#ALLOW_NAMES[@]} names, ${#ALLOW_NETS[@]} networks; self-test passed"
       ;;
@@ -894,22 +961,96 @@ print_denied() {
     m && NF {printf "denied %s packets=%s\n", $1, $3}'
 }
 
-# Prints the state of the last apply and what holds now. Exits 0 only when the last apply succeeded and the
-# resolver still runs.
+declare -A STATE=()         # the state file's single-valued keys
+declare -a PROBLEMS=()      # what does not hold now
+declare -a LIVE=()          # what was seen, key=value
+
+read_state() {
+  local line
+  while IFS= read -r line; do
+    [[ $line == *=* && $line != \#* ]] || continue
+    case ${line%%=*} in
+      check | note) ;;
+      *) STATE[${line%%=*}]=${line#*=} ;;
+    esac
+  done <"$STATE_FILE"
+}
+
+# What holds now, as far as this caller can see: the last apply was for this container start and finished,
+# the resolver runs and answers, resolv.conf points at it; as root also the kernel's tables and sets, which
+# must be exactly the ones that apply loaded.
+live_check() {
+  local id line="" set
+  id=$(start_id)
+  [[ ${STATE[start]:-} == "$id" ]] ||
+    PROBLEMS+=("the last run was for an earlier container start: the firewall has not run since this one began")
+  if [[ -r $READY_FILE ]]; then
+    read -r line <"$READY_FILE" || true
+  fi
+  [[ $line == "start=$id" ]] ||
+    PROBLEMS+=("no ready marker for this container start (an apply is running, failed, or never finished)")
+  if [[ -n $(resolver_pids) ]]; then
+    LIVE+=("resolver=running")
+    if command -v dig >/dev/null && ! dig +time=1 +tries=1 +short @127.0.0.1 version.bind chaos txt >/dev/null 2>&1; then
+      PROBLEMS+=("the resolver does not answer on 127.0.0.1")
+    fi
+  else
+    LIVE+=("resolver=stopped")
+    PROBLEMS+=("the resolver is not running: no name resolves")
+  fi
+  if [[ $(head -n 1 "$RESOLV" 2>/dev/null) != "$RESOLV_MARKER" ]] ||
+    grep -E '^[[:space:]]*nameserver' "$RESOLV" | grep -vqE '^nameserver 127\.0\.0\.1$'; then
+    PROBLEMS+=("$RESOLV does not point at the local resolver only")
+  fi
+  if [[ $(id -u) != 0 ]]; then
+    LIVE+=("note=the kernel's tables were not checked (root only): sudo /usr/local/sbin/$PROG status")
+    return
+  fi
+  detect_v6
+  policies_drop iptables || PROBLEMS+=("IPv4 policies are not DROP")
+  ((!V6_ENABLED)) || policies_drop ip6tables || PROBLEMS+=("IPv6 policies are not DROP")
+  [[ $(rules_digest iptables) == "${STATE[rules4]:-}" ]] ||
+    PROBLEMS+=("the IPv4 filter rules differ from the ones the firewall loaded")
+  if ((V6_ENABLED)); then
+    [[ $(rules_digest ip6tables) == "${STATE[rules6]:-}" ]] ||
+      PROBLEMS+=("the IPv6 filter rules differ from the ones the firewall loaded")
+  fi
+  local -A present=()
+  while read -r set; do
+    present[$set]=1
+  done < <(ipset list -n 2>/dev/null)
+  for set in ${STATE[sets]:-}; do
+    [[ -n ${present[$set]:-} ]] || PROBLEMS+=("the allow set $set is missing")
+  done
+}
+
+# Prints whether the policy is in force now (result=ok|failed|not-in-force|unverified|never-applied, and a
+# problem= line for each thing that does not hold), then the last run's record. Exits 0 only for result=ok.
+# The user gets the kernel check through the exact sudo entry for `status`.
 status() {
-  local ok=0
+  if [[ $(id -u) != 0 ]] && sudo -n -l "/usr/local/sbin/$PROG" status >/dev/null 2>&1; then
+    exec sudo -n "/usr/local/sbin/$PROG" status
+  fi
   if [[ ! -r $STATE_FILE ]]; then
     echo "result=never-applied"
     return 1
   fi
-  grep -v '^#' "$STATE_FILE"
-  grep -qx 'result=ok' "$STATE_FILE" || ok=1
-  if [[ -n $(resolver_pids) ]]; then
-    echo "resolver=running"
-  else
-    echo "resolver=stopped"
-    ok=1
+  read_state
+  local result=${STATE[result]:-unknown} p
+  live_check
+  if [[ $result == ok ]]; then
+    if ((${#PROBLEMS[@]})); then
+      result=not-in-force
+    elif [[ $(id -u) != 0 ]]; then
+      result=unverified
+    fi
   fi
+  echo "result=$result"
+  for p in "${PROBLEMS[@]}"; do
+    echo "problem=$p"
+  done
+  grep -v -e '^#' -e '^result=' "$STATE_FILE"
+  printf '%s\n' "${LIVE[@]}"
   if [[ $(id -u) == 0 ]]; then
     local set entries
     for set in $(ipset list -n 2>/dev/null | grep -E '^cdv-g[0-9]+-[46]$' | sort -V); do
@@ -918,16 +1059,41 @@ status() {
     done
     print_denied "$DENIED4"
     print_denied "$DENIED6"
-  else
-    echo "note=denied connections are listed for root only: docker exec -u 0 <container> /usr/local/sbin/$PROG status"
   fi
-  return "$ok"
+  [[ $result == ok ]]
+}
+
+# Waits until the firewall is in force for this container start (the ready marker the apply writes after its
+# self-test), or fails as soon as the apply for this start has failed, or after WAIT_SECONDS.
+wait_ready() {
+  local id line i
+  id=$(start_id)
+  for ((i = 0; i < WAIT_SECONDS * 10; i++)); do
+    line=""
+    if [[ -r $READY_FILE ]]; then
+      read -r line <"$READY_FILE" || true
+    fi
+    if [[ $line == "start=$id" ]]; then
+      log "in force for this container start"
+      return 0
+    fi
+    if [[ -r $STATE_FILE ]] && grep -qxF "start=$id" "$STATE_FILE" && grep -qx 'result=failed' "$STATE_FILE"; then
+      grep -E '^(error|check)=' "$STATE_FILE" >&2 || true
+      log "FAILED at this container start; outbound traffic stays blocked (docker logs has the details)"
+      return 1
+    fi
+    sleep 0.1
+  done
+  log "not applied within ${WAIT_SECONDS}s of this container start (does the image's ENTRYPOINT run? docker logs)"
+  return 1
 }
 
 main() {
   case "$#:${1:-}" in
     0:) apply ;;
     1:status) status ;;
+    1:wait) wait_ready ;;
+    1:start-id) start_id ;;
     1:-h | 1:--help) echo "$USAGE" ;;
     *) usage_error "unexpected arguments (the policy comes from $POLICY only)" ;;
   esac

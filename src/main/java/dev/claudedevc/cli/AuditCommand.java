@@ -2,6 +2,7 @@ package dev.claudedevc.cli;
 
 import dev.claudedevc.model.ImageLayout;
 import dev.claudedevc.ClaudeDevcException;
+import dev.claudedevc.model.FirewallStatus;
 import dev.claudedevc.audit.Auditor;
 import dev.claudedevc.docker.DockerEngine;
 import dev.claudedevc.docker.DockerEngines;
@@ -70,7 +71,13 @@ final class AuditCommand implements Callable<Integer> {
         FirewallPolicy policy = FirewallPolicy.of(workspace.loaded().descriptor(), workspace.generator().presets());
         String[] records = source.container != null ? fromContainer(source.container) : fromFiles();
         Auditor.Report report = Auditor.audit(policy, records[0], records[1]);
-        print(report);
+        // A live container's firewall must be in force; copied files may come from anywhere, so only then.
+        FirewallStatus firewall = source.container != null ? FirewallStatus.parse(records[1]) : null;
+        print(report, firewall);
+        if (firewall != null && !firewall.inForce()) {
+            throw new ClaudeDevcException(ClaudeDevcException.Kind.VERIFICATION_FAILED, "the firewall in "
+                    + source.container + " is " + firewall.summary());
+        }
         return ExitCodes.OK;
     }
 
@@ -100,10 +107,14 @@ final class AuditCommand implements Callable<Integer> {
         }
     }
 
-    private void print(Auditor.Report report) {
+    private void print(Auditor.Report report, FirewallStatus firewall) {
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             Map<String, Object> result = new LinkedHashMap<>();
+            if (firewall != null) {
+                result.put("firewall", Map.of("result", firewall.result(), "inForce", firewall.inForce(),
+                        "problems", firewall.problems()));
+            }
             result.put("mode", report.mode());
             result.put("proposals", report.proposals());
             result.put("denied", report.denied());
@@ -112,6 +123,9 @@ final class AuditCommand implements Callable<Integer> {
             return;
         }
         PrintWriter err = spec.commandLine().getErr();
+        if (firewall != null) {
+            err.println("firewall in " + source.container + ": " + firewall.summary());
+        }
         if (report.proposals().isEmpty()) {
             out.println("nothing to propose: no blocked name or connection outside the allowlist was recorded");
         } else {

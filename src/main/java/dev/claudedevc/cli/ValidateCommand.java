@@ -6,6 +6,7 @@ import dev.claudedevc.generate.Drift;
 import dev.claudedevc.generate.GeneratedTree;
 import dev.claudedevc.generate.Generator;
 import dev.claudedevc.validate.DevcontainerCheck;
+import dev.claudedevc.validate.DockerfileCheck;
 import dev.claudedevc.validate.PolicyCheck;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -59,7 +60,9 @@ final class ValidateCommand implements Callable<Integer> {
         Source devcontainer = source(workspace, tree, "devcontainer.json");
         JsonNode parsed = DevcontainerCheck.parse(devcontainer.text(), devcontainer.origin());
         checks.add(new Check("devcontainer.json structure", devcontainer.origin(),
-                DevcontainerCheck.structure(parsed, Generator.FIREWALL_PATH)));
+                DevcontainerCheck.structure(parsed)));
+        Source dockerfile = source(workspace, tree, "Dockerfile");
+        checks.add(new Check("Dockerfile structure", dockerfile.origin(), DockerfileCheck.structure(dockerfile.text())));
         if (schema != null) {
             checks.add(new Check("devcontainer.json schema", devcontainer.origin() + " against " + schema,
                     DevcontainerCheck.schema(parsed, schema)));

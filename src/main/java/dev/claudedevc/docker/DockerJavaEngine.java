@@ -181,9 +181,14 @@ final class DockerJavaEngine implements DockerEngine {
             CreateContainerCmd cmd = client.createContainerCmd(spec.image())
                     .withName(spec.name())
                     .withLabels(spec.labels())
-                    .withEntrypoint(spec.command())
-                    .withCmd(List.of())
                     .withHostConfig(host);
+            if (spec.imageEntrypoint()) {
+                if (!spec.command().isEmpty()) {
+                    cmd.withCmd(spec.command());
+                }
+            } else {
+                cmd.withEntrypoint(spec.command()).withCmd(List.of());
+            }
             if (!spec.user().isEmpty()) {
                 cmd.withUser(spec.user());
             }

@@ -34,6 +34,7 @@ public final class Generator {
     static final String DOCKERFILE_TEMPLATE = "templates/Dockerfile.mustache";
     static final String POLICY_TEMPLATE = "templates/claude-devc-policy.conf.mustache";
     static final String FIREWALL_SCRIPT = "firewall/claude-devc-firewall.sh";
+    static final String ENTRYPOINT_SCRIPT = "firewall/claude-devc-entrypoint.sh";
 
     /** Packages the firewall, its self-test and `verify` need in every image. */
     static final List<String> BASE_PACKAGES = List.of("bind9-dnsutils", "ca-certificates", "curl", "dnsmasq-base",
@@ -64,7 +65,8 @@ public final class Generator {
         GeneratedTree tree = new GeneratedTree();
         tree.add(devcontainerJson(d));
         tree.add(dockerfile(d));
-        tree.add(firewallScript());
+        tree.add(script(FIREWALL_SCRIPT, "claude-devc-firewall.sh"));
+        tree.add(script(ENTRYPOINT_SCRIPT, "claude-devc-entrypoint.sh"));
         tree.add(policy(d));
         caCertificates(d, loaded.projectDir()).forEach(tree::add);
         tree.add(Manifest.of(tree));
@@ -85,7 +87,7 @@ public final class Generator {
         view.put("containerEnv", JsonText.of(env, 2));
         view.put("extensions", JsonText.of(d.vscode().extensions(), 6));
         view.put("settings", JsonText.of(new TreeMap<>(d.vscode().settings()), 6));
-        view.put("postStartCommand", JsonText.of("sudo " + FIREWALL_PATH, 2));
+        view.put("postStartCommand", JsonText.of(ImageLayout.WAIT_COMMAND, 2));
         return GeneratedFile.text("devcontainer.json", render(DEVCONTAINER_TEMPLATE, view), false);
     }
 
@@ -108,15 +110,16 @@ public final class Generator {
         view.put("claudeVersion", d.claudeCode().version());
         view.put("claudeConfigDir", claudeConfigDir(d));
         view.put("firewallPath", FIREWALL_PATH);
+        view.put("entrypointPath", ImageLayout.ENTRYPOINT);
         view.put("policyPath", POLICY_PATH);
+        view.put("sudoCommands", ImageLayout.SUDO_COMMANDS.stream().map(c -> Map.of("command", c)).toList());
         return GeneratedFile.text("Dockerfile", render(DOCKERFILE_TEMPLATE, view), false);
     }
 
-    private GeneratedFile firewallScript() {
-        byte[] script = assets.read(FIREWALL_SCRIPT).orElseThrow(() -> new ClaudeDevcException(
-                ClaudeDevcException.Kind.INVALID_OUTPUT, "missing firewall asset " + FIREWALL_SCRIPT));
-        return GeneratedFile.text("claude-devc-firewall.sh",
-                new String(script, java.nio.charset.StandardCharsets.UTF_8), true);
+    private GeneratedFile script(String asset, String name) {
+        byte[] script = assets.read(asset).orElseThrow(() -> new ClaudeDevcException(
+                ClaudeDevcException.Kind.INVALID_OUTPUT, "missing firewall asset " + asset));
+        return GeneratedFile.text(name, new String(script, java.nio.charset.StandardCharsets.UTF_8), true);
     }
 
     private GeneratedFile policy(Descriptor d) {

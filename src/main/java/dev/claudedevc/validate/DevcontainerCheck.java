@@ -10,6 +10,7 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import dev.claudedevc.ClaudeDevcException;
+import dev.claudedevc.model.ImageLayout;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -45,12 +46,12 @@ public final class DevcontainerCheck {
     }
 
     /**
-     * What the firewall needs from devcontainer.json: the capabilities, a non-root user, the firewall run at start
-     * and waited for.
+     * What the firewall needs from devcontainer.json: the capabilities, a non-root user, the image's entrypoint
+     * kept (it applies the firewall), and the start waiting for it.
      *
      * @return problems, one line each (empty when fine)
      */
-    public static List<String> structure(JsonNode json, String firewallPath) {
+    public static List<String> structure(JsonNode json) {
         List<String> problems = new ArrayList<>();
         if (!json.isObject()) {
             problems.add("the top level is not an object");
@@ -76,9 +77,16 @@ public final class DevcontainerCheck {
         if (remoteUser.isEmpty() || remoteUser.equals("root")) {
             problems.add("remoteUser must be a non-root user (is '" + remoteUser + "')");
         }
+        JsonNode override = json.path("overrideCommand");
+        if (!override.isBoolean() || override.booleanValue()) {
+            problems.add("overrideCommand must be false (is " + (override.isMissingNode() ? "unset, which means true"
+                    : override.toString()) + "): the image's ENTRYPOINT applies the firewall at every start, and "
+                    + "an overriding command skips it");
+        }
         String postStart = json.path("postStartCommand").asText("");
-        if (!postStart.contains(firewallPath)) {
-            problems.add("postStartCommand does not run " + firewallPath);
+        if (!postStart.contains(ImageLayout.WAIT_COMMAND)) {
+            problems.add("postStartCommand does not run " + ImageLayout.WAIT_COMMAND
+                    + " (nothing would fail the start when the firewall is not in force)");
         }
         if (!json.path("waitFor").asText("").equals("postStartCommand")) {
             problems.add("waitFor is not postStartCommand (tools could start before the firewall is up)");

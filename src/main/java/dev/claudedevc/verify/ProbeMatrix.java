@@ -25,8 +25,10 @@ final class ProbeMatrix {
     /** Where the generated image has the firewall and its policy. */
     public static final String FIREWALL = ImageLayout.FIREWALL;
     public static final String POLICY = ImageLayout.POLICY;
-    /** How container start runs the firewall (the generated {@code postStartCommand}). */
-    public static final List<String> FIREWALL_COMMAND = List.of("sudo", FIREWALL);
+    /**
+     * How a start waits for the firewall the image's entrypoint applies (the generated {@code postStartCommand}).
+     */
+    public static final List<String> FIREWALL_COMMAND = List.of("/bin/sh", "-c", ImageLayout.WAIT_COMMAND);
     /** Docker's embedded resolver on user-defined networks. */
     public static final String DOCKER_DNS = "127.0.0.11";
     /** The TCP ports the sidecar listens on. */
@@ -70,8 +72,10 @@ final class ProbeMatrix {
         NetworkPolicy policy = in.policy();
         boolean audit = policy.mode() == NetworkPolicy.Mode.AUDIT;
         List<Probe> probes = new ArrayList<>();
-        probes.add(new Probe("firewall", "firewall applies (" + display(in.firewallCommand()) + ")",
+        probes.add(new Probe("firewall", "firewall applied at start (" + display(in.firewallCommand()) + ")",
                 Check.FIREWALL, true, in.firewallCommand(), false, Optional.empty()));
+        probes.add(new Probe("status", "in force now (" + display(ImageLayout.STATUS_COMMAND) + ")",
+                Check.FIREWALL, true, ImageLayout.STATUS_COMMAND, false, Optional.empty()));
 
         int n = 0;
         for (Endpoint target : policy.verifyAllow()) {
@@ -111,7 +115,7 @@ final class ProbeMatrix {
         }
 
         probes.add(new Probe("sudo-args", "sudo firewall with an argument", Check.SUDO, false,
-                List.of("sudo", "-n", FIREWALL, "status"), false, Optional.empty()));
+                List.of("sudo", "-n", FIREWALL, "--policy", "/tmp/policy.conf"), false, Optional.empty()));
         probes.add(new Probe("sudo-env", "sudo firewall with an environment variable", Check.SUDO, false,
                 List.of("sudo", "-n", "BASH_ENV=/dev/null", FIREWALL), false, Optional.empty()));
         probes.add(new Probe("policy-write", "write " + POLICY, Check.PRIVILEGED, false, append(POLICY), false,

@@ -19,21 +19,24 @@ import java.util.regex.Pattern;
 
 /**
  * How a dev container runs the image, as far as the firewall cares, read from {@code devcontainer.json}: the
- * capabilities and sysctls in {@code runArgs}, and the {@code postStartCommand} that applies the firewall. Other
+ * capabilities and sysctls in {@code runArgs}, whether the image's entrypoint (which applies the firewall) runs, and
+ * the {@code postStartCommand} that waits for it. Other
  * {@code runArgs} do not change what the firewall sees and are ignored.
  *
  * @param capAdd          capabilities to add, e.g. {@code NET_ADMIN}
  * @param sysctls         sysctls to set
  * @param firewallCommand the post-start command as an argument list ({@code /bin/sh -c …} for a string); empty
  *                        when there is none (then nothing applies the firewall at container start)
+ * @param imageEntrypoint whether the image's entrypoint runs at start ({@code "overrideCommand": false}); when
+ *                        not, the Dev Containers tooling replaces it and nothing applies the firewall
  * @param source          where this came from, for the progress log
  */
 public record RunConfig(List<String> capAdd, Map<String, String> sysctls, List<String> firewallCommand,
-        String source) {
+        boolean imageEntrypoint, String source) {
 
     /** What the generated devcontainer.json says; used when there is none. */
     public static final RunConfig DEFAULT = new RunConfig(List.of("NET_ADMIN", "NET_RAW"), Map.of(),
-            ProbeMatrix.FIREWALL_COMMAND, "built-in defaults");
+            ProbeMatrix.FIREWALL_COMMAND, true, "built-in defaults");
 
     private static final Pattern CAP = Pattern.compile("(?:CAP_)?([A-Z][A-Z_]{1,31})");
     private static final Pattern SYSCTL = Pattern.compile("([a-z0-9_]+(?:\\.[a-zA-Z0-9_-]+)+)=([A-Za-z0-9_.:/-]{0,64})");
@@ -114,7 +117,10 @@ public record RunConfig(List<String> capAdd, Map<String, String> sysctls, List<S
                 }
             }
         }
-        return new RunConfig(caps, sysctls, postStart(root.path("postStartCommand"), source), source);
+        // The Dev Containers tooling replaces the image's entrypoint unless overrideCommand is false.
+        boolean imageEntrypoint = root.path("overrideCommand").isBoolean() && !root.path("overrideCommand").asBoolean();
+        return new RunConfig(caps, sysctls, postStart(root.path("postStartCommand"), source), imageEntrypoint,
+                source);
     }
 
     /** A string runs through {@code /bin/sh -c}, an array as is, an object's commands one after another. */

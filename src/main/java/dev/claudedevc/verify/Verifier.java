@@ -102,7 +102,7 @@ public final class Verifier {
         Thread hook = new Thread(resources::removeAll, "claude-devc-verify-cleanup");
         Runtime.getRuntime().addShutdownHook(hook);
         boolean keep = false;
-        ExecutorService starter = Executors.newSingleThreadExecutor(Verifier::daemon);
+        ExecutorService starter = Executors.newFixedThreadPool(2, Verifier::daemon);
         try {
             NetworkInfo network = network(request, runId, labels, resources);
             Optional<String> escapeName = ProbeMatrix.escapeName(request.policy(), runId);
@@ -114,9 +114,18 @@ public final class Verifier {
                             : "--cap-add " + String.join(",", request.run().capAdd()))
                     + " (from " + request.run().source() + "), and a sidecar listening on "
                     + ProbeMatrix.SIDECAR_PORTS + " and DNS 53");
+            // The subject starts as a dev container starts: the image's entrypoint applies the firewall (unless
+            // devcontainer.json overrides it, as the tooling then would). The baseline container is the same image
+            // with the entrypoint replaced, so nothing applies the firewall there.
+            boolean entrypoint = request.run().imageEntrypoint();
             ContainerSpec subjectSpec = new ContainerSpec(image.id(), base, network.name(), List.of(), request.user(),
-                    List.of("sleep", "infinity"), request.run().capAdd(), request.run().sysctls(), labels);
+                    entrypoint ? List.of() : List.of("sleep", "infinity"), request.run().capAdd(),
+                    request.run().sysctls(), labels, entrypoint);
+            ContainerSpec baselineSpec = new ContainerSpec(image.id(), base + "-baseline", network.name(), List.of(),
+                    request.user(), List.of("sleep", "infinity"), List.of(), request.run().sysctls(), labels);
             Future<ContainerInfo> subjectStart = starter.submit(() -> resources.container(engine.start(subjectSpec)));
+            Future<ContainerInfo> baselineStart = starter.submit(
+                    () -> resources.container(engine.start(baselineSpec)));
             ContainerInfo sidecar = resources.container(engine.start(new ContainerSpec(image.id(), base + "-sidecar",
                     network.name(), escapeName.map(List::of).orElse(List.of()), "root",
                     List.of("sleep", "infinity"), List.of(), Map.of(), labels)));
@@ -131,11 +140,12 @@ public final class Verifier {
                         + "dig): " + Check.clip(ready.lastLine()), null);
             }
             ContainerInfo subject = await(subjectStart);
+            ContainerInfo baseline = await(baselineStart);
 
             List<Probe> probes = ProbeMatrix.build(new ProbeMatrix.Input(request.policy(),
                     request.run().firewallCommand(), s4, sidecar.ipv6(), escapeName,
                     "claude-devc-exfil-" + runId + ".test"));
-            List<ProbeResult> results = probe(subject, request.user(), probes);
+            List<ProbeResult> results = probe(subject, baseline, request.user(), probes, entrypoint);
             keep = request.keep();
             if (keep) {
                 progress.accept("kept for inspection: containers " + subject.name() + ", " + sidecar.name()
@@ -191,15 +201,16 @@ public final class Verifier {
     }
 
     /**
-     * The baseline, then the firewall, then the network probes (independent of each other, so run side by side),
+     * The baseline (in the container without the firewall), then the firewall, then the network probes (independent of each other, so run side by side),
      * then the privilege probes in order (the last ones could open the firewall if they succeeded).
      */
-    private List<ProbeResult> probe(ContainerInfo subject, String user, List<Probe> probes) {
+    private List<ProbeResult> probe(ContainerInfo subject, ContainerInfo unfirewalled, String user,
+            List<Probe> probes, boolean entrypoint) {
         List<Probe> runnable = probes.stream().filter(p -> p.notApplicable().isEmpty()).toList();
         progress.accept("baseline: checking that the escape targets answer before the firewall is applied");
         List<Probe> withBaseline = runnable.stream().filter(Probe::baseline).toList();
         List<Observation> before = inParallel(withBaseline,
-                probe -> probe.check().observe(engine.exec(subject.id(), user, probe.command(), PROBE_TIMEOUT)));
+                probe -> probe.check().observe(engine.exec(unfirewalled.id(), user, probe.command(), PROBE_TIMEOUT)));
         Map<String, Observation> baseline = new LinkedHashMap<>();
         for (int i = 0; i < withBaseline.size(); i++) {
             baseline.put(withBaseline.get(i).id(), before.get(i));
@@ -218,8 +229,11 @@ public final class Verifier {
         List<Probe> pending = runnable.stream().filter(p -> !results.containsKey(p.id())).toList();
         for (Probe probe : pending) {
             if (probe.check() == Check.FIREWALL) {
-                progress.accept("applying the firewall: " + ProbeMatrix.display(probe.command()));
-                results.put(probe.id(), run(subject, user, probe));
+                progress.accept("firewall: " + ProbeMatrix.display(probe.command()));
+                results.put(probe.id(), entrypoint || !probe.id().equals("firewall") ? run(subject, user, probe)
+                        : new ProbeResult(probe.id(), probe.name(), probe.expected(), "not applied: devcontainer.json "
+                                + "lets the tooling replace the image's entrypoint (overrideCommand is not false)",
+                                ProbeStatus.FAIL, "", Duration.ZERO));
             }
         }
         List<Probe> network = pending.stream().filter(p -> p.check() == Check.TCP || p.check() == Check.RESOLVE

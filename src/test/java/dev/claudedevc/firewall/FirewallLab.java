@@ -429,11 +429,14 @@ final class FirewallLab {
         for (int attempt = 1; ; attempt++) {
             String host = "2." + nextClient.getAndIncrement();
             GenericContainer<?> container = new GenericContainer<>(DockerImageName.parse(image))
-                    .withCommand("sleep", "infinity")
                     .withLabels(labels())
                     .withExtraHost("host.docker.internal", v4(Server.GATEWAY))
                     .withStartupAttempts(1)
                     .withCreateContainerCmdModifier(cmd -> {
+                        // The lab applies the firewall itself, when a test says so (some set up a fault first):
+                        // the image's entrypoint, which applies it at every start, is replaced. FirewallStartIT
+                        // proves that start path.
+                        cmd.withEntrypoint("sleep", "infinity").withCmd(List.of());
                         cmd.withName("claude-devc-fwit-" + OWNER + "-dev-" + host.replace('.', '-'));
                         cmd.getHostConfig()
                                 .withNetworkMode(networkName)

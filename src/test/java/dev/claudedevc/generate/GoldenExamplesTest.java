@@ -9,6 +9,7 @@ import dev.claudedevc.TestPaths;
 import dev.claudedevc.descriptor.DescriptorReader;
 import dev.claudedevc.descriptor.LoadedDescriptor;
 import dev.claudedevc.validate.DevcontainerCheck;
+import dev.claudedevc.validate.DockerfileCheck;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,7 +79,13 @@ class GoldenExamplesTest {
         String text = render(scenario).get("devcontainer.json").orElseThrow().text();
         JsonNode json = DevcontainerCheck.parse(text, "devcontainer.json");
         assertEquals(List.of(), DevcontainerCheck.schema(json, TestPaths.devcontainerSchema().toString()));
-        assertEquals(List.of(), DevcontainerCheck.structure(json, Generator.FIREWALL_PATH));
+        assertEquals(List.of(), DevcontainerCheck.structure(json));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("scenarios")
+    void dockerfileKeepsTheFirewallEntrypointAndANonRootUser(Path scenario) {
+        assertEquals(List.of(), DockerfileCheck.structure(render(scenario).get("Dockerfile").orElseThrow().text()));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -48,12 +48,12 @@ class ProbeMatrixTest {
     @Test
     void theStandardMatrixInOrderWithTheFlushLast() {
         Map<String, Probe> m = matrix(standard(), Optional.of(S6));
-        assertEquals(List.of("firewall", "allow-1", "name", "direct-ipv4", "direct-ipv6", "dns-udp", "dns-tcp",
+        assertEquals(List.of("firewall", "status", "allow-1", "name", "direct-ipv4", "direct-ipv6", "dns-udp", "dns-tcp",
                 "dns-ipv6", "dns-docker", "dot", "allowed-host-other-port", "ssh", "sudo-args", "sudo-env",
                 "policy-write", "script-write", "ipset-flush", "iptables-flush"), List.copyOf(m.keySet()));
         assertTrue(m.values().stream().allMatch(p -> p.notApplicable().isEmpty()), m.toString());
-        assertTrue(m.get("firewall").mustReach() && m.get("allow-1").mustReach());
-        assertEquals(2, m.values().stream().filter(Probe::mustReach).count(), "only the firewall run and allows");
+        assertTrue(m.get("firewall").mustReach() && m.get("status").mustReach() && m.get("allow-1").mustReach());
+        assertEquals(3, m.values().stream().filter(Probe::mustReach).count(), "only the firewall, its status and allows");
     }
 
     @Test
@@ -94,7 +94,7 @@ class ProbeMatrixTest {
     @Test
     void sudoAndPrivilegeProbesUseTheInstalledPaths() {
         Map<String, Probe> m = matrix(standard(), Optional.empty());
-        assertEquals(List.of("sudo", "-n", ProbeMatrix.FIREWALL, "status"), m.get("sudo-args").command());
+        assertEquals(List.of("sudo", "-n", ProbeMatrix.FIREWALL, "--policy", "/tmp/policy.conf"), m.get("sudo-args").command());
         assertEquals(List.of("sudo", "-n", "BASH_ENV=/dev/null", ProbeMatrix.FIREWALL), m.get("sudo-env").command());
         assertEquals(ProbeMatrix.POLICY, m.get("policy-write").command().get(4));
         assertEquals(List.of("iptables", "-w", "5", "-F"), m.get("iptables-flush").command());

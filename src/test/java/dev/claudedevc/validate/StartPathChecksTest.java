@@ -1,0 +1,95 @@
+package dev.claudedevc.validate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.claudedevc.TestPaths;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * validate's start-path checks: a devcontainer.json that lets the tooling replace the image's entrypoint, or does not
+ * wait for the firewall, and a Dockerfile whose last stage loses the entrypoint or runs as root, are refused.
+ */
+class StartPathChecksTest {
+
+    private static final Path EXAMPLE = TestPaths.projectRoot().resolve("devcontainer-examples/node/.devcontainer");
+
+    private static ObjectNode devcontainer() throws IOException {
+        return (ObjectNode) DevcontainerCheck.parse(Files.readString(EXAMPLE.resolve("devcontainer.json")), "x");
+    }
+
+    private static String dockerfile() throws IOException {
+        return Files.readString(EXAMPLE.resolve("Dockerfile"));
+    }
+
+    @Test
+    void theGeneratedFilesPass() throws IOException {
+        assertEquals(List.of(), DevcontainerCheck.structure(devcontainer()));
+        assertEquals(List.of(), DockerfileCheck.structure(dockerfile()));
+    }
+
+    @Test
+    void overrideCommandTrueOrUnsetIsRefused() throws IOException {
+        ObjectNode json = devcontainer();
+        json.put("overrideCommand", true);
+        assertTrue(String.join("\n", DevcontainerCheck.structure(json)).contains("overrideCommand must be false"));
+        json.remove("overrideCommand");
+        assertTrue(String.join("\n", DevcontainerCheck.structure(json)).contains("overrideCommand must be false (is "
+                + "unset"));
+        json.put("overrideCommand", "false"); // a string is not the boolean the tooling reads
+        assertTrue(String.join("\n", DevcontainerCheck.structure(json)).contains("overrideCommand must be false"));
+    }
+
+    @Test
+    void aPostStartCommandThatDoesNotWaitForTheFirewallIsRefused() throws IOException {
+        ObjectNode json = devcontainer();
+        json.put("postStartCommand", "sudo /usr/local/sbin/claude-devc-firewall");
+        assertTrue(String.join("\n", DevcontainerCheck.structure(json)).contains("postStartCommand does not run "
+                + "/usr/local/sbin/claude-devc-firewall wait"));
+    }
+
+    @Test
+    void aDockerfileWithoutTheEntrypointIsRefused() throws IOException {
+        String without = dockerfile().replace("ENTRYPOINT [\"/usr/local/sbin/claude-devc-entrypoint\"]\n", "");
+        assertTrue(String.join("\n", DockerfileCheck.structure(without)).contains("ENTRYPOINT must be"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "ENTRYPOINT /usr/local/sbin/claude-devc-entrypoint",             // shell form: runs via sh -c, drops CMD
+        "ENTRYPOINT [\"/usr/local/sbin/claude-devc-entrypoint\", \"bash\"]",
+        "ENTRYPOINT [\"/bin/sh\", \"-c\", \"sleep infinity\"]"})
+    void aLaterOrDifferentEntrypointIsRefused(String line) throws IOException {
+        String changed = dockerfile() + line + "\n";
+        assertTrue(String.join("\n", DockerfileCheck.structure(changed)).contains("ENTRYPOINT must be"), line);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"USER root", "USER 0", "USER root:root", "user 0:0"})
+    void aLastStageRunningAsRootIsRefused(String line) throws IOException {
+        String changed = dockerfile() + line + "\n";
+        assertTrue(String.join("\n", DockerfileCheck.structure(changed)).contains("USER must be the non-root user"),
+                line);
+    }
+
+    @Test
+    void onlyTheLastStageCounts() throws IOException {
+        String twoStages = dockerfile() + "FROM scratch AS other\nUSER nobody\n";
+        assertTrue(String.join("\n", DockerfileCheck.structure(twoStages)).contains("ENTRYPOINT must be"));
+    }
+
+    @Test
+    void continuationLinesAndCommentsAreRead() {
+        String text = "FROM x\n# ENTRYPOINT [\"/usr/local/sbin/claude-devc-entrypoint\"]\nUSER \\\n  dev\n"
+                + "ENTRYPOINT [\"/usr/local/sbin/claude-devc-entrypoint\"]\n";
+        assertEquals(List.of(), DockerfileCheck.structure(text));
+        assertEquals("dev", DockerfileCheck.instructions(text).get(1).args());
+    }
+}
