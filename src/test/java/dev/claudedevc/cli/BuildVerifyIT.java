@@ -68,9 +68,12 @@ class BuildVerifyIT {
     /** A team's "simplified" firewall: accepts everything and succeeds. */
     static final String OPEN_FIREWALL = """
             #!/bin/bash
-            # A team override that turns the firewall into a no-op; verify must notice.
+            # A team override that turns the firewall into a no-op that claims success (as root at start, and
+            # for `wait` and `status` as the user); verify must notice.
             set -eu
-            for t in iptables ip6tables; do "$t" -P OUTPUT ACCEPT; "$t" -F OUTPUT; done
+            if [ "$(id -u)" = 0 ]; then
+              for t in iptables ip6tables; do "$t" -P OUTPUT ACCEPT; "$t" -F OUTPUT; done
+            fi
             echo "claude-devc-firewall: everything allowed"
             """;
 
@@ -166,21 +169,21 @@ class BuildVerifyIT {
                 junit.toString());
         run.exits(0);
         Map<String, String> rows = rows(run.out());
-        List<String> expected = new ArrayList<>(List.of("firewall", "allow-1"));
+        List<String> expected = new ArrayList<>(List.of("firewall", "status", "allow-1"));
         expected.addAll(ESCAPES);
         expected.addAll(PRIVILEGE);
         for (String id : expected) {
             assertEquals("PASS", rows.get(id), id + " in\n" + run.out());
         }
         assertEquals(expected.size(), rows.size(), run.out());
-        assertTrue(run.out().contains("Result: PASS (18 probes passed, 0 failed, 0 n/a)"), run.out());
+        assertTrue(run.out().contains("Result: PASS (19 probes passed, 0 failed, 0 n/a)"), run.out());
         assertTrue(run.out().lines().anyMatch(l -> l.matches("allowed allowed\\.test:443 +connects +connected +PASS")),
                 run.out());
         assertTrue(run.out().lines().anyMatch(l -> l.matches("direct IPv6 \\[fd[0-9a-f:]+\\]:443 +blocked +refused +PASS")),
                 run.out());
         assertTrue(run.err().contains("verify: joining network"), run.err());
         String xml = Files.readString(junit);
-        assertTrue(xml.contains("tests=\"18\" failures=\"0\""), xml);
+        assertTrue(xml.contains("tests=\"19\" failures=\"0\""), xml);
         assertNothingLeft(NAME);
     }
 
@@ -203,7 +206,7 @@ class BuildVerifyIT {
         assertTrue(json.get("network").get("internal").asBoolean());
         assertTrue(json.get("network").get("ipv6").asBoolean());
         assertTrue(json.get("network").get("name").asText().startsWith("claude-devc-verify-"));
-        assertEquals(16, json.get("counts").get("passed").asInt(), run.out());
+        assertEquals(17, json.get("counts").get("passed").asInt(), run.out());
         List<String> notApplicable = StreamSupport.stream(json.get("probes").spliterator(), false)
                 .filter(p -> p.get("result").asText().equals("n/a")).map(p -> p.get("id").asText()).toList();
         assertEquals(List.of("allowed-host-other-port"), notApplicable, run.out());
@@ -323,7 +326,8 @@ class BuildVerifyIT {
     static Map<String, String> rows(String table) {
         Map<String, String> byName = new java.util.LinkedHashMap<>();
         Map<String, Pattern> names = new java.util.LinkedHashMap<>();
-        names.put("firewall", Pattern.compile("^firewall applies \\("));
+        names.put("firewall", Pattern.compile("^firewall applied at start \\("));
+        names.put("status", Pattern.compile("^in force now \\("));
         names.put("allow-1", Pattern.compile("^allowed allowed\\.test:443 "));
         names.put("name", Pattern.compile("^non-allowlisted name "));
         names.put("direct-ipv4", Pattern.compile("^direct IPv4 "));

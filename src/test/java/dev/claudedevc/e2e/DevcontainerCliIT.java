@@ -124,6 +124,84 @@ class DevcontainerCliIT {
         }
     }
 
+    /** As the agent sees a box whose firewall holds: the allowlisted server answers, the other one does not. */
+    private void assertInForce(Path repo) throws Exception {
+        Result reach = devcontainer("exec", repo, "curl", "-sS", "--max-time", "5", "http://allowed.test/");
+        assertEquals(0, reach.code(), reach::text);
+        assertTrue(reach.stdout().contains("hello-from-allowed"), reach::text);
+        String blockedIp = blocked.getContainerInfo().getNetworkSettings().getNetworks().values().iterator()
+                .next().getIpAddress();
+        Result direct = devcontainer("exec", repo, "curl", "-sS", "--max-time", "5", "http://" + blockedIp + "/");
+        assertNotEquals(0, direct.code(), direct::text);
+        assertTrue(!direct.stdout().contains("hello-from-blocked"), direct::text);
+        Result status = devcontainer("exec", repo, "/usr/local/sbin/claude-devc-firewall", "status");
+        assertEquals(0, status.code(), status::text);
+        assertTrue(status.stdout().startsWith("result=ok\n"), status::text);
+    }
+
+    @Test
+    void aDockerRestartAndAStopThenUpApplyTheFirewallAgain() throws Exception {
+        Path repo = project("cli-restart", "allowed.test:80");
+        try {
+            Result up = devcontainer("up", repo);
+            assertEquals(0, up.code(), up::text);
+            String id = containerOf(repo);
+            DockerClient docker = DockerClientFactory.instance().client();
+
+            // The restart replays the start command the CLI gave the container; the entrypoint runs again.
+            docker.restartContainerCmd(id).withTimeout(2).exec();
+            Result waited = devcontainer("exec", repo, "/usr/local/sbin/claude-devc-firewall", "wait");
+            assertEquals(0, waited.code(), waited::text);
+            assertInForce(repo);
+
+            docker.stopContainerCmd(id).withTimeout(2).exec();
+            Result again = devcontainer("up", repo);
+            assertEquals(0, again.code(), again::text);
+            assertEquals(id, containerOf(repo), "up after a stop starts the same container");
+            assertInForce(repo);
+        } finally {
+            removeDevcontainer(repo);
+        }
+    }
+
+    @Test
+    void aPolicyThatCannotBeAppliedFailsUpAndLeavesTheContainerClosed() throws Exception {
+        Path repo = project("cli-bad-policy", "allowed.test:80");
+        Files.writeString(repo.resolve(".devcontainer/claude-devc-policy.conf"), "allow-name 0 exact x_y.test\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        try {
+            Result up = devcontainer("up", repo);
+            assertNotEquals(0, up.code(), up::text);
+            assertTrue(up.text().contains("FAILED at this container start"), up::text);
+            String logs = logsOf(containerOf(repo));
+            assertTrue(logs.contains("claude-devc-firewall: FAILED: policy line"), logs);
+            Result reach = devcontainer("exec", repo, "curl", "-sS", "--max-time", "5", "http://allowed.test/");
+            assertNotEquals(0, reach.code(), reach::text);
+            assertTrue(!reach.stdout().contains("hello-from-allowed"), reach::text);
+        } finally {
+            removeDevcontainer(repo);
+        }
+    }
+
+    private static String containerOf(Path repo) {
+        List<Container> containers = DockerClientFactory.instance().client().listContainersCmd().withShowAll(true)
+                .withLabelFilter(Map.of("devcontainer.local_folder", repo.toString())).exec();
+        assertEquals(1, containers.size(), "one dev container for " + repo);
+        return containers.get(0).getId();
+    }
+
+    private static String logsOf(String id) throws Exception {
+        StringBuilder text = new StringBuilder();
+        DockerClientFactory.instance().client().logContainerCmd(id).withStdOut(true).withStdErr(true)
+                .exec(new com.github.dockerjava.api.async.ResultCallback.Adapter<com.github.dockerjava.api.model.Frame>() {
+                    @Override
+                    public void onNext(com.github.dockerjava.api.model.Frame frame) {
+                        text.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
+                    }
+                }).awaitCompletion(10, TimeUnit.SECONDS);
+        return text.toString();
+    }
+
     @Test
     void aFailingFirewallSelfTestMakesDevcontainerUpFail() throws Exception {
         // blocked.test is a live server, but not allowlisted: the self-test's must-allow check cannot pass.

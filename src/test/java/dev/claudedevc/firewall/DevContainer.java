@@ -132,6 +132,19 @@ final class DevContainer implements AutoCloseable {
         return exec(container, USER, script, args);
     }
 
+    /** Runs a command as a plain {@code docker exec} without {@code -u} does: as the image's configured user. */
+    Exec asDefaultUser(String... command) {
+        try {
+            Container.ExecResult r = container.execInContainer(command);
+            return new Exec(r.getExitCode(), r.getStdout(), r.getStderr());
+        } catch (IOException e) {
+            throw new IllegalStateException("exec failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
     /** Runs a bash script as root: only to set up faults and to read root-only records. */
     Exec asRoot(String script, String... args) {
         return exec(container, "root", script, args);
@@ -246,6 +259,26 @@ final class DevContainer implements AutoCloseable {
     /** Restarts the container (a new network namespace; files survive) as {@code docker restart} does. */
     void restart() {
         lab.docker().restartContainerCmd(container.getContainerId()).withTimeout(1).exec();
+    }
+
+    /** Stops the container and starts it again, as {@code docker stop} and {@code docker start} do. */
+    void stopAndStart() {
+        lab.docker().stopContainerCmd(container.getContainerId()).withTimeout(1).exec();
+        lab.docker().startContainerCmd(container.getContainerId()).exec();
+    }
+
+    /** What postStartCommand runs: waits until the entrypoint applied the firewall for this start. */
+    Exec waitForFirewall() {
+        return asUser(FIREWALL + " wait");
+    }
+
+    /** The container's output ({@code docker logs}), stdout and stderr. */
+    String logs() {
+        return container.getLogs();
+    }
+
+    String id() {
+        return container.getContainerId();
     }
 
     @Override

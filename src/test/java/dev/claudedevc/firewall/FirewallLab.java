@@ -407,6 +407,34 @@ final class FirewallLab {
         });
     }
 
+    /**
+     * Builds the variant's generated folder with one file replaced (a fault baked into the image), tagged
+     * {@code claude-devc-fwit/dev-<variant>-<tagSuffix>}.
+     */
+    synchronized String imageWith(Variant variant, String file, String content, String tagSuffix) {
+        image(variant);
+        try {
+            Path copy = Files.createTempDirectory("claude-devc-fwit-" + tagSuffix + "-");
+            try (var files = Files.list(folders.get(variant))) {
+                for (Path f : files.toList()) {
+                    Files.copy(f, copy.resolve(f.getFileName()), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+            Files.writeString(copy.resolve(file), content);
+            String tag = "claude-devc-fwit/dev-" + variant.name().toLowerCase().replace('_', '-') + "-" + tagSuffix
+                    + ":latest";
+            return new ImageFromDockerfile(tag, false).withFileFromPath(".", copy).get();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The project folder the variant was generated in (its descriptor and {@code .devcontainer/}). */
+    synchronized Path project(Variant variant) {
+        image(variant);
+        return folders.get(variant).getParent();
+    }
+
     /** A file {@code claude-devc generate} wrote into the variant's {@code .devcontainer/} (the image is built first). */
     synchronized String generatedFile(Variant variant, String name) {
         image(variant);
@@ -423,7 +451,18 @@ final class FirewallLab {
      * {@link Server#UPSTREAM} and {@code host.docker.internal} pointing at {@link Server#GATEWAY}.
      */
     synchronized DevContainer start(Variant variant) {
-        String image = image(variant);
+        return start(image(variant), false, true);
+    }
+
+    /**
+     * Starts an image as a plain {@code docker run} would: its own ENTRYPOINT and CMD (which apply the firewall),
+     * with NET_ADMIN and NET_RAW unless {@code capabilities} is false; otherwise as {@link #start(Variant)}.
+     */
+    synchronized DevContainer run(String image, boolean capabilities) {
+        return start(image, true, capabilities);
+    }
+
+    private DevContainer start(String image, boolean imageEntrypoint, boolean capabilities) {
         // Docker 20.10 now and then refuses a fixed address it has just released ("Address already in use"):
         // that says nothing about the firewall, so the container gets the next address instead.
         for (int attempt = 1; ; attempt++) {
@@ -436,12 +475,16 @@ final class FirewallLab {
                         // The lab applies the firewall itself, when a test says so (some set up a fault first):
                         // the image's entrypoint, which applies it at every start, is replaced. FirewallStartIT
                         // proves that start path.
-                        cmd.withEntrypoint("sleep", "infinity").withCmd(List.of());
+                        if (!imageEntrypoint) {
+                            cmd.withEntrypoint("sleep", "infinity").withCmd(List.of());
+                        }
                         cmd.withName("claude-devc-fwit-" + OWNER + "-dev-" + host.replace('.', '-'));
                         cmd.getHostConfig()
                                 .withNetworkMode(networkName)
-                                .withCapAdd(Capability.NET_ADMIN, Capability.NET_RAW)
                                 .withDns(v4(Server.UPSTREAM));
+                        if (capabilities) {
+                            cmd.getHostConfig().withCapAdd(Capability.NET_ADMIN, Capability.NET_RAW);
+                        }
                         cmd.withIpv4Address(addresses.v4(host)).withIpv6Address(addresses.v6(host));
                     });
             try {
