@@ -83,15 +83,35 @@ public final class DevcontainerCheck {
                     : override.toString()) + "): the image's ENTRYPOINT applies the firewall at every start, and "
                     + "an overriding command skips it");
         }
-        String postStart = json.path("postStartCommand").asText("");
-        if (!postStart.contains(ImageLayout.WAIT_COMMAND)) {
-            problems.add("postStartCommand does not run " + ImageLayout.WAIT_COMMAND
-                    + " (nothing would fail the start when the firewall is not in force)");
+        if (!waitsForTheFirewall(json.path("postStartCommand"))) {
+            problems.add("postStartCommand must be exactly \"" + ImageLayout.WAIT_COMMAND + "\" (or an object with "
+                    + "that command among its entries): otherwise nothing fails the start when the firewall is not "
+                    + "in force");
         }
         if (!json.path("waitFor").asText("").equals("postStartCommand")) {
             problems.add("waitFor is not postStartCommand (tools could start before the firewall is up)");
         }
         return problems;
+    }
+
+    /**
+     * The wait, exactly: as the string, the argument array, or one entry of the object form (whose entries run in
+     * parallel, and each failure fails the start). Anything around it in a string could skip it or mask its exit.
+     */
+    private static boolean waitsForTheFirewall(JsonNode postStart) {
+        List<String> argv = List.of(ImageLayout.WAIT_COMMAND.split(" "));
+        java.util.function.Predicate<JsonNode> exact = n -> (n.isTextual() && n.asText().equals(ImageLayout.WAIT_COMMAND))
+                || (n.isArray() && n.size() == argv.size()
+                        && java.util.stream.IntStream.range(0, argv.size()).allMatch(i -> argv.get(i).equals(n.get(i).asText())));
+        if (postStart.isObject()) {
+            for (JsonNode entry : postStart) {
+                if (exact.test(entry)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        return exact.test(postStart);
     }
 
     /**

@@ -47,12 +47,29 @@ class StartPathChecksTest {
         assertTrue(String.join("\n", DevcontainerCheck.structure(json)).contains("overrideCommand must be false"));
     }
 
-    @Test
-    void aPostStartCommandThatDoesNotWaitForTheFirewallIsRefused() throws IOException {
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "\"sudo /usr/local/sbin/claude-devc-firewall\"",                  // the old apply: nothing waits for the entrypoint
+        "\"true || /usr/local/sbin/claude-devc-firewall wait\"",          // never runs it
+        "\"/usr/local/sbin/claude-devc-firewall wait; true\"",            // masks its exit
+        "[\"/usr/local/sbin/claude-devc-firewall\", \"status\"]",
+        "{\"a\": \"echo hi\"}"})
+    void aPostStartCommandThatDoesNotExactlyWaitForTheFirewallIsRefused(String value) throws IOException {
         ObjectNode json = devcontainer();
-        json.put("postStartCommand", "sudo /usr/local/sbin/claude-devc-firewall");
-        assertTrue(String.join("\n", DevcontainerCheck.structure(json)).contains("postStartCommand does not run "
-                + "/usr/local/sbin/claude-devc-firewall wait"));
+        json.set("postStartCommand", new com.fasterxml.jackson.databind.ObjectMapper().readTree(value));
+        assertTrue(String.join("\n", DevcontainerCheck.structure(json)).contains("postStartCommand must be exactly"),
+                value);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "\"/usr/local/sbin/claude-devc-firewall wait\"",
+        "[\"/usr/local/sbin/claude-devc-firewall\", \"wait\"]",
+        "{\"firewall\": \"/usr/local/sbin/claude-devc-firewall wait\", \"deps\": \"npm ci\"}"})
+    void theWaitAloneOrBesideATeamsOwnStepsPasses(String value) throws IOException {
+        ObjectNode json = devcontainer();
+        json.set("postStartCommand", new com.fasterxml.jackson.databind.ObjectMapper().readTree(value));
+        assertEquals(List.of(), DevcontainerCheck.structure(json), value);
     }
 
     @Test
