@@ -1,6 +1,7 @@
 package dev.claudedevc.cli;
 
 import dev.claudedevc.ClaudeDevcException;
+import dev.claudedevc.validate.DockerfileCheck;
 import dev.claudedevc.docker.BuildFailedException;
 import dev.claudedevc.docker.BuildListener;
 import dev.claudedevc.docker.BuildRequest;
@@ -128,6 +129,14 @@ final class BuildCommand implements Callable<Integer> {
                 err.println("build: " + imageTag + " from " + Output.display(context) + " on " + engine.endpoint()
                         + (args.containsKey(BASE_IMAGE_ARG) ? " (base image " + args.get(BASE_IMAGE_ARG) + ")" : ""));
             }
+            // The classic builder would try a registry for a missing FROM image, with an error that hides the cause.
+            for (String base : DockerfileCheck.baseImages(dockerfileText(context), args)) {
+                if (engine.image(base).isEmpty()) {
+                    throw new ClaudeDevcException(ClaudeDevcException.Kind.BUILD_FAILED, "base image " + base
+                            + " is not present locally (build never pulls): pull it (docker pull " + base
+                            + ") or set --base-image IMAGE or image: in the descriptor");
+                }
+            }
             image = engine.build(new BuildRequest(context, List.of(imageTag), labels, args, noCache),
                     quiet ? BuildListener.quiet() : step -> err.println("build: " + clip(step)));
         } catch (BuildFailedException e) {
@@ -164,6 +173,15 @@ final class BuildCommand implements Callable<Integer> {
      */
     static Map<String, String> proxyArgs(Descriptor descriptor) {
         return descriptor.proxy().map(Proxy::environment).orElse(Collections.emptySortedMap());
+    }
+
+    private static String dockerfileText(Path context) {
+        try {
+            return Files.readString(context.resolve("Dockerfile"));
+        } catch (java.io.IOException e) {
+            throw new ClaudeDevcException(ClaudeDevcException.Kind.IO, "cannot read " + context.resolve("Dockerfile")
+                    + ": " + e.getMessage(), e);
+        }
     }
 
     private String checkedReference(String option, String reference) {

@@ -43,6 +43,47 @@ public final class DockerfileCheck {
         return problems;
     }
 
+    /**
+     * The images the Dockerfile builds FROM that must exist locally: each {@code FROM} that is neither
+     * {@code scratch} nor an earlier stage, with {@code ${NAME}}/{@code $NAME} of a build arg resolved from
+     * {@code buildArgs} or the ARG's default before the first FROM. A reference still holding a variable is left out.
+     */
+    public static List<String> baseImages(String dockerfile, java.util.Map<String, String> buildArgs) {
+        java.util.Map<String, String> args = new java.util.HashMap<>();
+        List<String> stages = new ArrayList<>();
+        List<String> images = new ArrayList<>();
+        boolean seenFrom = false;
+        for (Instruction i : instructions(dockerfile)) {
+            if (i.keyword().equals("ARG") && !seenFrom) {
+                String[] kv = i.args().split("=", 2);
+                args.put(kv[0].strip(), kv.length == 2 ? kv[1].strip() : "");
+            } else if (i.keyword().equals("FROM")) {
+                seenFrom = true;
+                String[] words = i.args().split("\\s+");
+                int at = 0;
+                while (at < words.length && words[at].startsWith("--")) {
+                    at++; // --platform=…
+                }
+                if (at >= words.length) {
+                    continue;
+                }
+                String ref = words[at];
+                for (var e : args.entrySet()) {
+                    String value = buildArgs.getOrDefault(e.getKey(), e.getValue());
+                    ref = ref.replace("${" + e.getKey() + "}", value).replace("$" + e.getKey(), value);
+                }
+                boolean earlierStage = stages.contains(ref.toLowerCase(Locale.ROOT));
+                if (!ref.contains("$") && !ref.equalsIgnoreCase("scratch") && !earlierStage && !images.contains(ref)) {
+                    images.add(ref);
+                }
+                if (words.length >= at + 3 && words[at + 1].equalsIgnoreCase("AS")) {
+                    stages.add(words[at + 2].toLowerCase(Locale.ROOT));
+                }
+            }
+        }
+        return images;
+    }
+
     private static boolean isExactly(String args, String path) {
         try {
             JsonNode node = JSON.readTree(args);

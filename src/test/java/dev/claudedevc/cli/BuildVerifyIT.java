@@ -238,6 +238,15 @@ class BuildVerifyIT {
     }
 
     @Test
+    void aBaseImageThatIsNotPresentLocallyIsNamedInsteadOfPulled() {
+        CliRun run = CliRun.of("build", "-C", good.toString(), "--base-image", "claude-devc-it/not-here:none", "-q")
+                .exits(ExitCodes.BUILD_FAILED);
+        assertTrue(run.err().contains("claude-devc: base image claude-devc-it/not-here:none is not present locally "
+                + "(build never pulls): pull it (docker pull claude-devc-it/not-here:none) or set --base-image IMAGE"),
+                run.err());
+    }
+
+    @Test
     void verifyWithoutABuiltImageSaysToBuildFirstAndIsNoVerificationFailure() {
         CliRun run = CliRun.of("verify", "-C", good.toString(), "--image", "claude-devc-it/never-built:none")
                 .exits(ExitCodes.NOT_READY);

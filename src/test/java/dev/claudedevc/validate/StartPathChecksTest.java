@@ -109,4 +109,14 @@ class StartPathChecksTest {
         assertEquals(List.of(), DockerfileCheck.structure(text));
         assertEquals("dev", DockerfileCheck.instructions(text).get(1).args());
     }
+
+    @Test
+    void baseImagesResolveTheBaseImageArgAndSkipStagesAndScratch() throws IOException {
+        assertEquals(List.of("debian:bookworm"), DockerfileCheck.baseImages(dockerfile(), java.util.Map.of()));
+        assertEquals(List.of("local/debian:bookworm"), DockerfileCheck.baseImages(dockerfile(),
+                java.util.Map.of("CLAUDE_DEVC_BASE_IMAGE", "local/debian:bookworm")));
+        String multi = "ARG B=x:1\nFROM --platform=linux/amd64 $B AS build\nFROM build\nFROM scratch\n"
+                + "FROM ${OTHER}\nFROM y:2 AS y\n";
+        assertEquals(List.of("x:1", "y:2"), DockerfileCheck.baseImages(multi, java.util.Map.of()));
+    }
 }
