@@ -120,8 +120,9 @@ class InitGenerateValidateTest {
         Files.writeString(descriptor, Files.readString(descriptor).replace("allowedDomains: []",
                 "allowedDomains: [api.example.com]"));
         CliRun regen = CliRun.of("generate", "-C", repo.toString()).exits(0);
-        assertTrue(regen.out().contains("updated   .devcontainer/claude-devc-policy.conf")
-                || regen.out().contains("claude-devc-policy.conf"), regen.out());
+        String dir = repo.resolve(".devcontainer").toString();
+        assertTrue(regen.out().contains("updated   " + dir + "/claude-devc-policy.conf\n"), regen.out());
+        assertTrue(regen.out().contains("unchanged " + dir + "/Dockerfile\n"), "only the policy changed: " + regen.out());
         assertTrue(Files.readString(repo.resolve(".devcontainer/claude-devc-policy.conf")).contains("api.example.com"));
 
         Path dockerfile = repo.resolve(".devcontainer/Dockerfile");

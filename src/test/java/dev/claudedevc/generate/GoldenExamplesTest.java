@@ -73,6 +73,25 @@ class GoldenExamplesTest {
         }
     }
 
+    /**
+     * Determinism across processes and platforms' defaults: a fresh JVM with another locale, time zone and default
+     * charset finds the committed files exactly as it renders them ({@code generate --check} exits 0).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("scenarios")
+    void anotherProcessWithOtherDefaultsRendersTheSameBytes(Path scenario) throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process p = new ProcessBuilder(java.toString(), "-Duser.language=tr", "-Duser.country=TR",
+                "-Duser.timezone=Pacific/Kiritimati", "-Dfile.encoding=ISO-8859-1", "-cp",
+                System.getProperty("java.class.path"), "dev.claudedevc.cli.Main", "generate", "--check", "-C",
+                scenario.toString())
+                .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "finished");
+        assertEquals(0, p.exitValue(), out);
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("scenarios")
     void devcontainerJsonPassesTheOfficialSchemaAndTheFirewallChecks(Path scenario) {
