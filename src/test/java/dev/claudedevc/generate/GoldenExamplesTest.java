@@ -80,8 +80,8 @@ class GoldenExamplesTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("scenarios")
     void anotherProcessWithOtherDefaultsRendersTheSameBytes(Path scenario) throws Exception {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process p = new ProcessBuilder(java.toString(), "-Duser.language=tr", "-Duser.country=TR",
+        Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process p = new ProcessBuilder(javaBin.toString(), "-Duser.language=tr", "-Duser.country=TR",
                 "-Duser.timezone=Pacific/Kiritimati", "-Dfile.encoding=ISO-8859-1", "-cp",
                 System.getProperty("java.class.path"), "dev.claudedevc.cli.Main", "generate", "--check", "-C",
                 scenario.toString())
