@@ -46,9 +46,11 @@ import org.testcontainers.utility.DockerImageName;
 class BuildVerifyIT {
 
     static final String BASE_IMAGE = System.getenv().getOrDefault("CLAUDE_DEVC_BASE_IMAGE", "local/debian:bookworm");
-    static final String NAME = "claude-devc-it-verify";
-    static final String OPEN_NAME = "claude-devc-it-open";
-    static final String BARE_NAME = "claude-devc-it-bare";
+    /** Per run, so two checkouts testing on one engine never share an image tag or a container name. */
+    static final String RUN = java.util.HexFormat.of().formatHex(new java.security.SecureRandom().generateSeed(3));
+    static final String NAME = "claude-devc-it-verify-" + RUN;
+    static final String OPEN_NAME = "claude-devc-it-open-" + RUN;
+    static final String BARE_NAME = "claude-devc-it-bare-" + RUN;
     static final String TAG = "claude-devc/" + NAME + ":latest";
 
     /** The escape probes: everything verify must find blocked when the firewall works, and open when it does not. */

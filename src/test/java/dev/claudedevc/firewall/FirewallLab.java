@@ -42,6 +42,8 @@ final class FirewallLab {
     static final String LABEL_VALUE = "firewall-it";
     static final String OWNER_LABEL = "dev.claudedevc.test.owner";
     static final String BASE_IMAGE = "local/debian:bookworm";
+    /** Per run, so two checkouts testing on one engine never build over each other's image tags. */
+    static final String RUN = java.util.HexFormat.of().formatHex(new java.security.SecureRandom().generateSeed(3));
 
     /** A test server: its name (also what it answers), address in the lab's /16, DNS aliases. */
     enum Server {
@@ -396,7 +398,7 @@ final class FirewallLab {
                 for (String file : List.of("Dockerfile", "claude-devc-firewall.sh", "claude-devc-policy.conf")) {
                     assertEquals(true, Files.isRegularFile(folder.resolve(file)), "generated " + file);
                 }
-                String tag = "claude-devc-fwit/dev-" + v.name().toLowerCase().replace('_', '-') + ":latest";
+                String tag = "claude-devc-fwit/dev-" + v.name().toLowerCase().replace('_', '-') + ":" + RUN;
                 long t0 = System.nanoTime();
                 String built = new ImageFromDockerfile(tag, false).withFileFromPath(".", folder).get();
                 log("generated and built " + tag, t0);
@@ -422,7 +424,7 @@ final class FirewallLab {
             }
             Files.writeString(copy.resolve(file), content);
             String tag = "claude-devc-fwit/dev-" + variant.name().toLowerCase().replace('_', '-') + "-" + tagSuffix
-                    + ":latest";
+                    + ":" + RUN;
             return new ImageFromDockerfile(tag, false).withFileFromPath(".", copy).get();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
