@@ -11,27 +11,34 @@
 # `claude-devc-firewall wait` (postStartCommand) fails; when not even the lockdown could be installed (no
 # NET_ADMIN, say), this exits non-zero and the container stops.
 set -euo pipefail
+# The container's environment is the caller's (`docker run -e PATH=... -e LD_PRELOAD=...`): this script finds
+# nothing through it. PATH is fixed first and every program is named by its full path; the apply runs under
+# `env -i`; the container's own PATH comes back only for the command it execs.
+readonly CONTAINER_PATH=${PATH-}
+readonly SAFE_PATH=/usr/sbin:/usr/bin:/sbin:/bin
+PATH=$SAFE_PATH
+IFS=$' \t\n'
 
 readonly PROG=claude-devc-entrypoint
 readonly FIREWALL=/usr/local/sbin/claude-devc-firewall
 readonly STATE_FILE=/var/lib/claude-devc/status
-readonly SAFE_PATH=/usr/sbin:/usr/bin:/sbin:/bin
 
 log() { printf '%s: %s\n' "$PROG" "$*" >&2; }
 
 apply_firewall() {
-  if [[ $(id -u) == 0 ]]; then
-    env -i PATH="$SAFE_PATH" "$FIREWALL"
+  if [[ $(/usr/bin/id -u) == 0 ]]; then
+    /usr/bin/env -i PATH="$SAFE_PATH" "$FIREWALL"
   else
-    env -i PATH="$SAFE_PATH" /usr/bin/sudo -n "$FIREWALL"
+    /usr/bin/env -i PATH="$SAFE_PATH" /usr/bin/sudo -n "$FIREWALL"
   fi
 }
 
 # Whether the firewall's own record says this start's failed run left the network closed.
 closed_after_failure() {
   local start
-  start=$(env -i PATH="$SAFE_PATH" "$FIREWALL" start-id) || return 1
-  [[ -r $STATE_FILE ]] && grep -qxF "start=$start" "$STATE_FILE" && grep -qx 'closed=yes' "$STATE_FILE"
+  start=$(/usr/bin/env -i PATH="$SAFE_PATH" "$FIREWALL" start-id) || return 1
+  [[ -r $STATE_FILE ]] && /usr/bin/grep -qxF "start=$start" "$STATE_FILE" &&
+    /usr/bin/grep -qx 'closed=yes' "$STATE_FILE"
 }
 
 main() {
@@ -46,8 +53,9 @@ main() {
     fi
   fi
   if (($# == 0)); then
-    set -- sleep infinity
+    set -- /usr/bin/sleep infinity
   fi
+  PATH=$CONTAINER_PATH
   exec "$@"
 }
 

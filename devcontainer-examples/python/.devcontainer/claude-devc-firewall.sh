@@ -300,6 +300,20 @@ ensure_dns_user() {
   if ! id -u "$DNS_USER" >/dev/null 2>&1; then
     useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$DNS_USER"
   fi
+  check_dns_user
+}
+
+# The resolver's uid is what lets packets reach the upstream DNS server: it must be its own. Refuse when it is
+# root's, when another account shares it, or when the caller (sudo's SUDO_UID, which sudo sets itself) has it.
+check_dns_user() {
+  local dns_uid sharing
+  dns_uid=$(id -u "$DNS_USER")
+  [[ $dns_uid != 0 ]] || die "the resolver's account $DNS_USER has uid 0; refusing"
+  sharing=$(getent passwd | awk -F: -v u="$dns_uid" '$3 == u {print $1}' | paste -sd, -)
+  [[ $sharing == "$DNS_USER" ]] ||
+    die "accounts $sharing share the resolver's uid $dns_uid: their traffic would pass as the resolver's; refusing"
+  [[ ${SUDO_UID:-} != "$dns_uid" ]] ||
+    die "the caller has the resolver's uid $dns_uid: the agent must not be $DNS_USER; refusing"
 }
 
 prepare_dirs() {

@@ -61,6 +61,9 @@ final class ValidateCommand implements Callable<Integer> {
         JsonNode parsed = DevcontainerCheck.parse(devcontainer.text(), devcontainer.origin());
         checks.add(new Check("devcontainer.json structure", devcontainer.origin(),
                 DevcontainerCheck.structure(parsed)));
+        checks.add(new Check("devcontainer.json environment", devcontainer.origin(),
+                DevcontainerCheck.environment(devcontainer.text()).stream()
+                        .map(p -> devcontainer.origin() + ":" + p).toList()));
         Source dockerfile = source(workspace, tree, "Dockerfile");
         checks.add(new Check("Dockerfile structure", dockerfile.origin(), DockerfileCheck.structure(dockerfile.text())));
         if (schema != null) {

@@ -5,8 +5,10 @@ import dev.claudedevc.model.ClaudeCode;
 import dev.claudedevc.model.Descriptor;
 import dev.claudedevc.model.DomainRule;
 import dev.claudedevc.model.Endpoint;
+import dev.claudedevc.model.ImageLayout;
 import dev.claudedevc.model.NetworkPolicy;
 import dev.claudedevc.model.Proxy;
+import dev.claudedevc.model.StartupVariables;
 import dev.claudedevc.model.VsCode;
 import java.io.IOException;
 import java.io.InputStream;
@@ -211,6 +213,12 @@ public final class DescriptorReader {
             throw top.source().error(top.node("user").orElseThrow(), "user",
                     "the agent must not run as root; choose a non-root user name");
         }
+        if (user.startsWith(ImageLayout.RESERVED_USER_PREFIX)) {
+            throw top.source().error(top.node("user").orElseThrow(), "user", "'" + user + "' is reserved: names"
+                    + " starting with " + ImageLayout.RESERVED_USER_PREFIX + " are claude-devc's own accounts (the"
+                    + " resolver's " + ImageLayout.DNS_USER + " may reach the upstream DNS server); choose another"
+                    + " user name");
+        }
         List<String> packages = new ArrayList<>(new TreeSet<>(top.list("packages",
                 (n, p) -> top.checkedString(n, p, Syntax.PACKAGE, "a Debian package name (name or name=version)"))));
         String timezone = top.string("timezone", Syntax.TIMEZONE, "a time zone name such as Europe/Berlin or UTC")
@@ -355,6 +363,9 @@ public final class DescriptorReader {
                     throw top.source().error(entry.keyLine(), entry.keyColumn(), at, "'" + Fields.printable(key)
                             + "' is not an environment variable name");
                 }
+                StartupVariables.refusal(key).ifPresent(reason -> {
+                    throw top.source().error(entry.keyLine(), entry.keyColumn(), at, reason);
+                });
                 if (RESERVED_ENV.contains(key)) {
                     throw top.source().error(entry.keyLine(), entry.keyColumn(), at,
                             "is set by claude-devc itself (use the descriptor's own keys, e.g. proxy)");

@@ -42,7 +42,8 @@ public interface DockerEngine extends AutoCloseable {
     void removeContainer(String id);
 
     /**
-     * Runs a command in a running container and waits for it.
+     * Runs a command in a running container and waits for it. As root, the command gets a clean environment: none
+     * of the container's variables (a planted LD_PRELOAD or BASH_ENV would run code as root), a fixed PATH.
      *
      * @param user    the user to run as ({@code root}, a name or a uid)
      * @param command the program and its arguments (no shell unless the command names one)
@@ -50,7 +51,7 @@ public interface DockerEngine extends AutoCloseable {
      */
     ExecResult exec(String containerId, String user, List<String> command, Duration timeout);
 
-    /** Starts a command in a running container without waiting for it (a background service). */
+    /** Starts a command in a running container without waiting for it (a background service); root as above. */
     void execDetached(String containerId, String user, List<String> command);
 
     /** Releases the connection. Never throws. */

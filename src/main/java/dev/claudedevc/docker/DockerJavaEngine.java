@@ -232,12 +232,53 @@ final class DockerJavaEngine implements DockerEngine {
         });
     }
 
+    /** The only PATH a root exec gets. */
+    static final String ROOT_PATH = "/usr/sbin:/usr/bin:/sbin:/bin";
+
+    /** Whether an exec as {@code user} runs as root (an empty user is the image's, which may be root). */
+    static boolean isRoot(String user) {
+        return user.isEmpty() || user.equals("root") || user.equals("0") || user.startsWith("root:")
+                || user.startsWith("0:");
+    }
+
+    /**
+     * A root exec's command: through {@code env -i} with a fixed PATH, so nothing the image or the run put in the
+     * container's environment (LD_PRELOAD, BASH_ENV, PATH...) reaches the command.
+     */
+    static List<String> command(String user, List<String> command) {
+        if (!isRoot(user)) {
+            return command;
+        }
+        List<String> wrapped = new ArrayList<>(List.of("/usr/bin/env", "-i", "PATH=" + ROOT_PATH, "LC_ALL=C"));
+        wrapped.addAll(command);
+        return wrapped;
+    }
+
+    /**
+     * A root exec's environment: every variable of the container unset (an entry without {@code =} removes it)
+     * and PATH fixed, so that not even {@code env} itself starts with the loader's variables.
+     */
+    private String[] environment(String containerId, String user) {
+        if (!isRoot(user)) {
+            return new String[0];
+        }
+        List<String> env = new ArrayList<>();
+        String[] current = client.inspectContainerCmd(containerId).exec().getConfig().getEnv();
+        for (String entry : current == null ? new String[0] : current) {
+            int eq = entry.indexOf('=');
+            env.add(eq < 0 ? entry : entry.substring(0, eq));
+        }
+        env.add("PATH=" + ROOT_PATH);
+        return env.toArray(String[]::new);
+    }
+
     @Override
     public ExecResult exec(String containerId, String user, List<String> command, Duration timeout) {
         return call("exec in " + containerId, () -> {
             ExecCreateCmdResponse created = client.execCreateCmd(containerId)
                     .withUser(user)
-                    .withCmd(command.toArray(String[]::new))
+                    .withEnv(List.of(environment(containerId, user)))
+                    .withCmd(command(user, command).toArray(String[]::new))
                     .withAttachStdout(true)
                     .withAttachStderr(true)
                     .exec();
@@ -263,7 +304,8 @@ final class DockerJavaEngine implements DockerEngine {
         call("exec in " + containerId, () -> {
             ExecCreateCmdResponse created = client.execCreateCmd(containerId)
                     .withUser(user)
-                    .withCmd(command.toArray(String[]::new))
+                    .withEnv(List.of(environment(containerId, user)))
+                    .withCmd(command(user, command).toArray(String[]::new))
                     .exec();
             client.execStartCmd(created.getId()).withDetach(true).exec(new ResultCallback.Adapter<>());
             return null;

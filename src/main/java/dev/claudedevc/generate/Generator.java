@@ -96,6 +96,7 @@ public final class Generator {
         view.put("image", d.image());
         view.put("timezone", d.timezone());
         view.put("user", d.user());
+        view.put("dnsUser", ImageLayout.DNS_USER);
         view.put("home", d.home());
         List<String> packages = new ArrayList<>(BASE_PACKAGES);
         if (d.claudeCode().install() == ClaudeCode.Install.NPM) {

@@ -11,6 +11,16 @@ public final class ImageLayout {
     public static final String ENTRYPOINT = "/usr/local/sbin/claude-devc-entrypoint";
     /** The rendered policy, root-owned 0644. */
     public static final String POLICY = "/etc/claude-devc/policy.conf";
+    /**
+     * The resolver's own system account: the only one whose packets may reach the upstream DNS server, owner of
+     * dnsmasq and its log. The agent must never be it, nor share its uid (the Dockerfile and the firewall check).
+     */
+    public static final String DNS_USER = "claude-devc-dns";
+    /**
+     * Account names claude-devc keeps for itself (the resolver's, and any later one): a descriptor's {@code user}
+     * starting with this is refused, like {@code root}.
+     */
+    public static final String RESERVED_USER_PREFIX = "claude-devc";
     /** The resolver's query log, readable by every user. */
     public static final String DNS_LOG = "/var/log/claude-devc/dns.log";
 

@@ -1,6 +1,8 @@
 package dev.claudedevc.validate;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -11,6 +13,7 @@ import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import dev.claudedevc.ClaudeDevcException;
 import dev.claudedevc.model.ImageLayout;
+import dev.claudedevc.model.StartupVariables;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -90,6 +93,40 @@ public final class DevcontainerCheck {
         }
         if (!json.path("waitFor").asText("").equals("postStartCommand")) {
             problems.add("waitFor is not postStartCommand (tools could start before the firewall is up)");
+        }
+        return problems;
+    }
+
+    /**
+     * Refuses loader, shell and interpreter start-up variables ({@link StartupVariables}) in the top-level
+     * {@code containerEnv} and {@code remoteEnv}: a team template could set them, and they reach root's processes.
+     *
+     * @return problems, one line each, located: {@code LINE:COLUMN: containerEnv.NAME: reason}
+     */
+    public static List<String> environment(String text) {
+        List<String> problems = new ArrayList<>();
+        try (JsonParser parser = JSONC.getFactory().createParser(text)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return problems;
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String key = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if ((key.equals("containerEnv") || key.equals("remoteEnv")) && value == JsonToken.START_OBJECT) {
+                    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                        String name = parser.currentName();
+                        var at = parser.currentTokenLocation();
+                        StartupVariables.refusal(name).ifPresent(reason -> problems.add(at.getLineNr() + ":"
+                                + at.getColumnNr() + ": " + key + "." + name + ": " + reason));
+                        parser.nextToken();
+                        parser.skipChildren();
+                    }
+                } else {
+                    parser.skipChildren();
+                }
+            }
+        } catch (IOException e) {
+            // Syntax errors are reported by parse(), which ran first.
         }
         return problems;
     }

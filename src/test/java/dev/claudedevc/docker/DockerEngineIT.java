@@ -141,4 +141,37 @@ class DockerEngineIT {
         assertTrue(e.getMessage().contains("not found"), e.getMessage());
         assertFalse(e.getMessage().contains("\n"));
     }
+
+    /**
+     * A container whose environment carries loader and shell start-up variables (the image or the run set them):
+     * a root exec of the product sees none of them, not even in its first process, and gets the fixed PATH.
+     */
+    @Test
+    void rootExecsGetACleanEnvironment() {
+        try (var container = new org.testcontainers.containers.GenericContainer<>(
+                org.testcontainers.utility.DockerImageName.parse(BASE_IMAGE))
+                .withEnv("LD_PRELOAD", "/nonexistent-preload.so")
+                .withEnv("BASH_ENV", "/tmp/planted.sh")
+                .withEnv("PATH", "/tmp/planted:/usr/bin:/bin")
+                .withLabels(LABELS)
+                .withCreateContainerCmdModifier(c -> c.withName("claude-devc-it-env-" + RUN))
+                .withCommand("sh", "-c", "mkdir -p /tmp/planted && echo 'echo PLANTED-BASH-ENV' > /tmp/planted.sh"
+                        + " && printf '#!/bin/sh\\necho PLANTED-CAT\\n' > /tmp/planted/cat"
+                        + " && chmod +x /tmp/planted/cat && touch /tmp/ready && exec sleep infinity")
+                .waitingFor(org.testcontainers.containers.wait.strategy.Wait.forSuccessfulCommand("test -e /tmp/ready"))) {
+            container.start();
+            // Without the cleaning, the exec inherits all three: ld.so complains about LD_PRELOAD in every process.
+            ExecResult asUser = engine.exec(container.getContainerId(), "nobody", List.of("bash", "-c", "env"),
+                    Duration.ofSeconds(20));
+            assertTrue(asUser.output().contains("PLANTED-BASH-ENV"), asUser.output());
+            for (String user : List.of("root", "0", "0:0")) {
+                ExecResult r = engine.exec(container.getContainerId(), user,
+                        List.of("bash", "-c", "env | sort; cat /etc/hostname >/dev/null && echo cat-ok"),
+                        Duration.ofSeconds(20));
+                assertEquals(0, r.exitCode(), r.output());
+                assertEquals(List.of("LC_ALL=C", "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "PWD=/", "SHLVL=1",
+                        "_=/usr/bin/env", "cat-ok"), r.lines(), user + ": " + r.output());
+            }
+        }
+    }
 }

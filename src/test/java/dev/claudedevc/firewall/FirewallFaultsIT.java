@@ -60,6 +60,31 @@ class FirewallFaultsIT {
         }
     }
 
+    /**
+     * The resolver's uid is what lets packets reach the upstream DNS server: an account sharing it (one the base
+     * image brings, or added later), or a caller that has it, makes the apply refuse, closed.
+     */
+    @Test
+    @Execution(ExecutionMode.CONCURRENT)
+    void anAccountOrCallerWithTheResolversUidMakesTheApplyRefuseClosed() {
+        try (DevContainer dev = lab.start(FirewallLab.Variant.ENFORCE)) {
+            Exec asDnsUid = dev.asRoot("SUDO_UID=$(id -u claude-devc-dns) " + DevContainer.FIREWALL);
+            assertEquals(1, asDnsUid.exitCode(), asDnsUid::text);
+            assertTrue(asDnsUid.err().contains("the caller has the resolver's uid"), asDnsUid::text);
+            assertTrue(asDnsUid.err().contains("stays blocked"), asDnsUid::text);
+            dev.assertClosed();
+
+            dev.asRoot("useradd -o -M -u \"$(id -u claude-devc-dns)\" intruder").succeeds();
+            Exec applied = dev.applyFirewall();
+            assertEquals(1, applied.exitCode(), applied::text);
+            assertTrue(applied.err().contains("accounts claude-devc-dns,intruder share the resolver's uid"),
+                    applied::text);
+            assertTrue(dev.status().out().contains("result=failed\n"), dev.status()::text);
+            dev.assertClosed();
+            dev.connect4(lab.v4(ALLOWED), 443).isRejected();
+        }
+    }
+
     @Test
     @Execution(ExecutionMode.CONCURRENT)
     void anInvalidPolicyOnTheFirstRunLeavesTheContainerClosed() {
