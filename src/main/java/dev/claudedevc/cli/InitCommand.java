@@ -79,10 +79,20 @@ final class InitCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Path dir = project.projectDir();
-        if (!Files.isDirectory(dir)) {
-            throw new ClaudeDevcException(ClaudeDevcException.Kind.IO, dir + " is not a folder");
-        }
         Path descriptorFile = project.descriptorFile().orElse(dir.resolve(DescriptorReader.FILE_NAMES.get(0)));
+        if (!dir.equals(descriptorFile.getParent())) {
+            throw new ClaudeDevcException(ClaudeDevcException.Kind.INVALID_DESCRIPTOR, "-f " + descriptorFile + ": init writes the"
+                    + " descriptor into the project folder " + dir + " (name just the file, or use -C)");
+        }
+        // One descriptor per folder: another one (say claude-devc.json) would be shadowed or shadow this one.
+        for (String other : DescriptorReader.FILE_NAMES) {
+            Path existing = dir.resolve(other);
+            if (!existing.equals(descriptorFile) && Files.exists(existing, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                throw new ClaudeDevcException(ClaudeDevcException.Kind.REFUSED_OVERWRITE, existing + " already"
+                        + " describes this project; edit it and run claude-devc generate, or remove it first"
+                        + " (nothing was written)");
+            }
+        }
         Assets assets = Assets.withOverrides(project.templatesDir());
         PresetCatalog catalog = PresetCatalog.from(assets);
 

@@ -1,5 +1,8 @@
 package dev.claudedevc.cli;
 
+import dev.claudedevc.ClaudeDevcException;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import picocli.CommandLine.Option;
@@ -19,12 +22,30 @@ final class ProjectOptions {
             description = "A folder whose files override the built-in templates and firewall assets by name.")
     Path templates;
 
+    /**
+     * The project folder as a real path (symbolic links resolved, so that only links inside it matter to the
+     * writer), or a file-system error (exit 10) when it does not exist or is not a folder.
+     */
     Path projectDir() {
-        return directory.toAbsolutePath().normalize();
+        Path dir = directory.toAbsolutePath().normalize();
+        if (!Files.exists(dir)) {
+            throw new ClaudeDevcException(ClaudeDevcException.Kind.IO, "no such folder: " + dir + " (-C names the"
+                    + " project folder)");
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new ClaudeDevcException(ClaudeDevcException.Kind.IO, dir + " is not a folder (-C names the project"
+                    + " folder)");
+        }
+        try {
+            return dir.toRealPath();
+        } catch (IOException e) {
+            throw new ClaudeDevcException(ClaudeDevcException.Kind.IO, "cannot open " + dir + ": " + e.getMessage(), e);
+        }
     }
 
+    /** The descriptor named with {@code -f}, relative to the current folder (as every command-line path is). */
     Optional<Path> descriptorFile() {
-        return Optional.ofNullable(file).map(f -> projectDir().resolve(f).normalize());
+        return Optional.ofNullable(file).map(f -> f.toAbsolutePath().normalize());
     }
 
     Optional<Path> templatesDir() {

@@ -107,7 +107,7 @@ public final class DescriptorReader {
                 bytes = in.readNBytes(MAX_BYTES + 1);
             }
         } catch (NoSuchFileException e) {
-            throw new ClaudeDevcException(ClaudeDevcException.Kind.INVALID_DESCRIPTOR,
+            throw new ClaudeDevcException(ClaudeDevcException.Kind.IO,
                     Located.Source.display(file) + ": no such file");
         } catch (IOException e) {
             throw new ClaudeDevcException(ClaudeDevcException.Kind.INVALID_DESCRIPTOR,

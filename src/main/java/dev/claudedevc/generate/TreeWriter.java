@@ -22,7 +22,9 @@ import java.util.stream.Stream;
  * Writes files safely: every conflict is found before anything is written (so a refusal writes nothing), each
  * file goes to a temporary sibling and is moved into place atomically, and modes are set explicitly. Files an
  * earlier run generated and this one does not (a CA certificate dropped from the descriptor) are deleted, since
- * the image build copies whole folders.
+ * the image build copies whole folders. Nothing is written through a symbolic link: when the root, a folder
+ * below it or a target is one, the write is refused before anything is written. All or nothing: when a write
+ * fails part-way, what was already written, replaced or deleted is put back.
  */
 public final class TreeWriter {
 
@@ -40,6 +42,13 @@ public final class TreeWriter {
 
     private static final Set<PosixFilePermission> EXECUTABLE = PosixFilePermissions.fromString("rwxr-xr-x");
     private static final Set<PosixFilePermission> REGULAR = PosixFilePermissions.fromString("rw-r--r--");
+
+    /** Called before each change is made; tests make it throw to prove the roll-back. */
+    interface BeforeChange {
+        void before(Path target) throws IOException;
+    }
+
+    static BeforeChange beforeChange = target -> { };
 
     private TreeWriter() {
     }
@@ -65,8 +74,10 @@ public final class TreeWriter {
         List<Path> editedStale = new ArrayList<>();
         List<Outcome> plan = new ArrayList<>();
         Set<String> current = new HashSet<>();
+        refuseLinks(root, root);
         for (GeneratedFile file : files) {
             Path target = root.resolve(file.path());
+            refuseLinks(root, target);
             Outcome outcome = plan(target, file);
             if (outcome == Outcome.UPDATED && !force && !unedited(target, previous.get(file.path()))) {
                 conflicts.add(target);
@@ -77,6 +88,7 @@ public final class TreeWriter {
         List<Path> stale = new ArrayList<>();
         for (Map.Entry<String, String> entry : new TreeMap<>(previous).entrySet()) {
             Path target = root.resolve(entry.getKey());
+            refuseLinks(root, target);
             if (!current.contains(entry.getKey()) && Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
                 stale.add(target);
                 if (!force && !unedited(target, entry.getValue())) {
@@ -97,21 +109,133 @@ public final class TreeWriter {
                     + " (nothing was written; use --force to " + (conflicts.isEmpty() ? "delete)" : "replace)"));
         }
         List<Written> written = new ArrayList<>();
-        for (int i = 0; i < files.size(); i++) {
-            GeneratedFile file = files.get(i);
-            Path target = root.resolve(file.path());
-            if (plan.get(i) != Outcome.UNCHANGED) {
-                writeAtomically(target, file);
-            } else {
-                setMode(target, file.executable());
+        Undo undo = new Undo();
+        try {
+            for (int i = 0; i < files.size(); i++) {
+                GeneratedFile file = files.get(i);
+                Path target = root.resolve(file.path());
+                if (plan.get(i) != Outcome.UNCHANGED) {
+                    beforeChange.before(target);
+                    undo.saving(target);
+                    undo.folders(target.getParent());
+                    writeAtomically(target, file);
+                } else {
+                    setMode(target, file.executable());
+                }
+                written.add(new Written(target, plan.get(i)));
             }
-            written.add(new Written(target, plan.get(i)));
-        }
-        for (Path target : stale) {
-            delete(root, target);
-            written.add(new Written(target, Outcome.DELETED));
+            for (Path target : stale) {
+                beforeChange.before(target);
+                undo.saving(target);
+                delete(root, target);
+                written.add(new Written(target, Outcome.DELETED));
+            }
+        } catch (IOException | ClaudeDevcException e) {
+            List<String> left = undo.run();
+            String reason = e instanceof IOException io ? io("cannot write " + root, io).getMessage() : e.getMessage();
+            throw new ClaudeDevcException(ClaudeDevcException.Kind.IO, reason + (left.isEmpty()
+                    ? " (rolled back: nothing was written)" : " (roll-back incomplete, check: " + String.join(", ", left)
+                    + ")"), e);
         }
         return written;
+    }
+
+    /**
+     * Refuses {@code target} when it, or a folder between {@code root} and it, or {@code root} itself, is a
+     * symbolic link: a write there would land wherever the link points (outside the project, an executable).
+     */
+    static void refuseLinks(Path root, Path target) {
+        Path relative = root.relativize(target);
+        Path at = root;
+        List<Path> chain = new ArrayList<>();
+        chain.add(root);
+        for (Path part : relative) {
+            if (!part.toString().isEmpty()) {
+                at = at.resolve(part);
+                chain.add(at);
+            }
+        }
+        for (Path p : chain) {
+            if (Files.isSymbolicLink(p)) {
+                String to;
+                try {
+                    to = " (to " + Files.readSymbolicLink(p) + ")";
+                } catch (IOException e) {
+                    to = "";
+                }
+                throw new ClaudeDevcException(ClaudeDevcException.Kind.IO, "refusing to write through a symbolic link: "
+                        + p + " is one" + to + "; nothing was written (make it a real folder or file)");
+            }
+            if (!p.equals(target) && Files.exists(p, LinkOption.NOFOLLOW_LINKS)
+                    && !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                throw new ClaudeDevcException(ClaudeDevcException.Kind.IO, p + " is in the way: a folder must be"
+                        + " there for " + target + "; nothing was written");
+            }
+        }
+    }
+
+    /** What a write changed, to put back when a later step fails. */
+    private static final class Undo {
+        private final List<Path> created = new ArrayList<>();
+        private final Map<Path, byte[]> replaced = new java.util.LinkedHashMap<>();
+        private final Map<Path, Set<PosixFilePermission>> modes = new java.util.HashMap<>();
+        private final List<Path> folders = new ArrayList<>();
+
+        void saving(Path target) throws IOException {
+            if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
+                replaced.put(target, Files.readAllBytes(target));
+                try {
+                    modes.put(target, Files.getPosixFilePermissions(target));
+                } catch (UnsupportedOperationException e) {
+                    // not POSIX
+                }
+            } else {
+                created.add(target);
+            }
+        }
+
+        void folders(Path dir) {
+            List<Path> missing = new ArrayList<>();
+            for (Path d = dir; d != null && !Files.exists(d, LinkOption.NOFOLLOW_LINKS); d = d.getParent()) {
+                missing.add(d);
+            }
+            folders.addAll(missing);
+        }
+
+        /** Puts everything back; returns what could not be. */
+        List<String> run() {
+            List<String> left = new ArrayList<>();
+            for (Path p : created) {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    left.add(p.toString());
+                }
+            }
+            replaced.forEach((p, bytes) -> {
+                try {
+                    if (p.getParent() != null) {
+                        Files.createDirectories(p.getParent());
+                    }
+                    Files.write(p, bytes);
+                    if (modes.containsKey(p)) {
+                        Files.setPosixFilePermissions(p, modes.get(p));
+                    }
+                } catch (IOException e) {
+                    left.add(p.toString());
+                }
+            });
+            // Deepest first: a folder is empty once what was created in it is gone.
+            folders.sort(java.util.Comparator.comparingInt(Path::getNameCount).reversed());
+            for (Path d : folders) {
+                try {
+                    Files.deleteIfExists(d);
+                } catch (IOException e) {
+                    left.add(d.toString());
+                }
+            }
+            return left;
+        }
     }
 
     private static String join(List<Path> paths) {

@@ -149,7 +149,7 @@ class InvalidDescriptorsTest {
         copyTree(INVALID.resolve("fixtures"), project.resolve("fixtures"));
         Map<String, String> before = snapshot(project);
 
-        Result validate = run("validate", "-C", project.toString(), "-f", c.name());
+        Result validate = run("validate", "-C", project.toString(), "-f", named.toString());
         assertEquals(ExitCodes.INVALID_DESCRIPTOR, validate.code(), validate::err);
         assertEquals("", validate.out(), "nothing on stdout");
         assertLocated(c, Located.Source.display(named), oneLine(validate.err()));
@@ -186,15 +186,17 @@ class InvalidDescriptorsTest {
 
     @Test
     void anExplicitDescriptorThatDoesNotExistIsRefused(@TempDir Path project) {
-        Result result = run("validate", "-C", project.toString(), "-f", "nope.yaml");
-        assertEquals(ExitCodes.INVALID_DESCRIPTOR, result.code());
+        // -f is relative to the current folder, like every path on the command line; a missing file is exit 10.
+        Result result = run("validate", "-C", project.toString(), "-f", project.resolve("nope.yaml").toString());
+        assertEquals(ExitCodes.IO_ERROR, result.code());
         assertTrue(oneLine(result.err()).endsWith("nope.yaml: no such file"), result.err());
     }
 
     @Test
     void aDirectoryGivenAsTheDescriptorIsRefused(@TempDir Path project) throws IOException {
         Files.createDirectory(project.resolve("claude-devc.yaml"));
-        Result result = run("validate", "-C", project.toString(), "-f", "claude-devc.yaml");
+        Result result = run("validate", "-C", project.toString(), "-f",
+                project.resolve("claude-devc.yaml").toString());
         assertEquals(ExitCodes.INVALID_DESCRIPTOR, result.code(), result.err());
         assertTrue(oneLine(result.err()).contains("claude-devc.yaml: cannot read"), result.err());
     }

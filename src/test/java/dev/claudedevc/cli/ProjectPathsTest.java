@@ -1,0 +1,63 @@
+package dev.claudedevc.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Where the commands look: -C must name a folder that exists, -f is relative to the current folder. */
+class ProjectPathsTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"generate", "validate", "init", "build", "verify"})
+    void aMissingProjectFolderIsAFileSystemError(String command, @TempDir Path work) {
+        Path missing = work.resolve("no-such-project");
+        CliRun run = CliRun.of(command, "-C", missing.toString());
+        assertEquals(ExitCodes.IO_ERROR, run.exitCode(), run.err());
+        assertTrue(run.err().contains("no such folder: " + missing), run.err());
+        assertFalse(run.err().contains("run 'claude-devc init'"), run.err());
+        assertFalse(Files.exists(missing));
+    }
+
+    @Test
+    void aFileGivenAsTheProjectFolderIsAFileSystemError(@TempDir Path work) throws IOException {
+        Path file = Files.writeString(work.resolve("file"), "x");
+        CliRun run = CliRun.of("generate", "-C", file.toString());
+        assertEquals(ExitCodes.IO_ERROR, run.exitCode(), run.err());
+        assertTrue(run.err().contains("is not a folder"), run.err());
+    }
+
+    @Test
+    void theDescriptorFileIsRelativeToTheCurrentFolder(@TempDir Path project) throws IOException {
+        // The current folder is the checkout: a path relative to it works whatever -C says.
+        Path relative = Path.of("src/test/resources/descriptors/valid/minimal.yaml");
+        assertTrue(Files.isRegularFile(relative));
+        CliRun.of("generate", "-C", project.toString(), "-f", relative.toString()).exits(0);
+        CliRun missing = CliRun.of("validate", "-C", project.toString(), "-f", "no/such/claude-devc.yaml");
+        assertEquals(ExitCodes.IO_ERROR, missing.exitCode(), missing.err());
+        assertTrue(missing.err().contains("no/such/claude-devc.yaml: no such file"), missing.err());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"claude-devc.json", "claude-devc.yml"})
+    void initBesideAnotherDescriptorRefuses(String other, @TempDir Path project) throws IOException {
+        Files.writeString(project.resolve(other), other.endsWith(".json") ? "{\"name\": \"x\"}\n" : "name: x\n");
+        for (String[] args : new String[][] {{}, {"--force"}}) {
+            String[] all = new String[args.length + 4];
+            System.arraycopy(new String[] {"init", "-C", project.toString(), "--no-detect"}, 0, all, 0, 4);
+            System.arraycopy(args, 0, all, 4, args.length);
+            CliRun run = CliRun.of(all);
+            assertEquals(ExitCodes.REFUSED_OVERWRITE, run.exitCode(), run.err());
+            assertTrue(run.err().contains(other + " already describes this project"), run.err());
+            assertFalse(Files.exists(project.resolve("claude-devc.yaml")));
+            assertFalse(Files.exists(project.resolve(".devcontainer")));
+        }
+    }
+}
