@@ -20,6 +20,7 @@ import java.util.Optional;
  * @param caCertificates  extra CA certificate files, relative to the descriptor's folder
  * @param proxy           outbound proxy settings, if any
  * @param output          the folder, relative to the project, the files are rendered into
+ * @param toolchains      the language toolchains the image carries
  */
 public record Descriptor(
         String name,
@@ -33,7 +34,8 @@ public record Descriptor(
         Map<String, String> containerEnv,
         List<String> caCertificates,
         Optional<Proxy> proxy,
-        OutputFolder output) {
+        OutputFolder output,
+        Toolchains toolchains) {
 
     public Descriptor {
         Objects.requireNonNull(name, "name");
@@ -48,6 +50,7 @@ public record Descriptor(
         caCertificates = List.copyOf(caCertificates);
         Objects.requireNonNull(proxy, "proxy");
         Objects.requireNonNull(output, "output");
+        Objects.requireNonNull(toolchains, "toolchains");
     }
 
     /** The home directory of {@link #user()} in the image. */
