@@ -10,10 +10,12 @@ import dev.claudedevc.generate.GeneratedFile;
 import dev.claudedevc.generate.Generator;
 import dev.claudedevc.generate.Manifest;
 import dev.claudedevc.generate.TreeWriter;
+import dev.claudedevc.model.OutputFolder;
 import dev.claudedevc.render.MustacheTemplateRenderer;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -67,6 +69,11 @@ final class InitCommand implements Callable<Integer> {
     @Option(names = "--allow", paramLabel = "DOMAIN", description = "Allow a destination (repeatable).")
     List<String> allow = new ArrayList<>();
 
+    @Option(names = "--output", paramLabel = "DIR", description = "The folder to render into, relative to the "
+            + "project (default: .devcontainer, or .devcontainer/claude when the project has its own dev container "
+            + "configuration).")
+    String output;
+
     @Option(names = "--no-detect", description = "Do not pick presets from the project's files.")
     boolean noDetect;
 
@@ -87,12 +94,13 @@ final class InitCommand implements Callable<Integer> {
         PresetCatalog catalog = PresetCatalog.from(assets);
 
         List<String> detected = noDetect ? List.of() : detect(dir);
+        OutputFolder outputFolder = outputFolder(dir);
         LinkedHashSet<String> chosen = new LinkedHashSet<>();
         chosen.add("anthropic");
         chosen.addAll(detected);
         chosen.addAll(presets);
         String text = new MustacheTemplateRenderer(assets).render("templates/claude-devc.yaml.mustache",
-                view(dir, chosen, detected));
+                view(dir, chosen, detected, outputFolder));
         byte[] descriptorBytes = text.getBytes(StandardCharsets.UTF_8);
 
         // Validate what we are about to write exactly as a later read will: a bad flag fails here, writing nothing.
@@ -102,14 +110,23 @@ final class InitCommand implements Callable<Integer> {
         Generator generator = new Generator(assets, catalog);
         List<GeneratedFile> files = new ArrayList<>();
         files.add(new GeneratedFile(dir.relativize(descriptorFile).toString(), descriptorBytes, false));
+        OutputFolder out = loaded.descriptor().output();
         generator.generate(loaded).files().forEach(f -> files.add(new GeneratedFile(
-                Generator.OUTPUT_DIR + "/" + f.path(), f.content(), f.executable())));
-        List<TreeWriter.Written> written = TreeWriter.write(dir, files, force,
-                prefixed(Manifest.read(dir.resolve(Generator.OUTPUT_DIR))));
+                out.file(f.path()), f.content(), f.executable())));
+        List<TreeWriter.Written> written = TreeWriter.write(dir, files, force, prefixed(out,
+                Manifest.read(out.in(dir))));
 
         PrintWriter err = spec.commandLine().getErr();
         if (!detected.isEmpty()) {
             err.println("detected: " + String.join(", ", detected));
+        }
+        if (output == null && out.equals(OutputFolder.NESTED)) {
+            err.println("the project has its own dev container configuration, left as it is: rendered into "
+                    + out + "/, a named configuration (VS Code offers it when reopening in a container; the CLI: "
+                    + "devcontainer up --workspace-folder . --config " + out.file("devcontainer.json") + ")");
+        } else if (!out.discoverable()) {
+            err.println("note: the IDE does not look in " + out + "/ by itself; open it with devcontainer up "
+                    + "--workspace-folder . --config " + out.file("devcontainer.json"));
         }
         GenerateCommand.report(spec.commandLine().getOut(), written, json);
         if (!json) {
@@ -119,18 +136,56 @@ final class InitCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private static Map<String, String> prefixed(Map<String, String> hashes) {
+    private static Map<String, String> prefixed(OutputFolder folder, Map<String, String> hashes) {
         Map<String, String> out = new LinkedHashMap<>();
-        hashes.forEach((path, sha) -> out.put(Generator.OUTPUT_DIR + "/" + path, sha));
+        hashes.forEach((path, sha) -> out.put(folder.file(path), sha));
         return out;
     }
 
-    private Map<String, Object> view(Path dir, LinkedHashSet<String> chosen, List<String> detected) {
+    /**
+     * {@code --output}, else {@link OutputFolder#NESTED} when the project has a dev container configuration that
+     * claude-devc did not render (a {@code .devcontainer/} without claude-devc's manifest, or
+     * {@code .devcontainer.json}), else the default.
+     */
+    private OutputFolder outputFolder(Path dir) {
+        if (output != null) {
+            try {
+                return OutputFolder.parse(output);
+            } catch (IllegalArgumentException e) {
+                throw new ClaudeDevcException(ClaudeDevcException.Kind.INVALID_DESCRIPTOR,
+                        "--output: " + e.getMessage());
+            }
+        }
+        return hasOwnConfiguration(dir) ? OutputFolder.NESTED : OutputFolder.DEFAULT;
+    }
+
+    static boolean hasOwnConfiguration(Path dir) {
+        if (Files.exists(dir.resolve(".devcontainer.json"), LinkOption.NOFOLLOW_LINKS)) {
+            return true;
+        }
+        Path folder = OutputFolder.DEFAULT.in(dir);
+        if (Files.isSymbolicLink(folder) || (Files.exists(folder) && !Files.isDirectory(folder))) {
+            return true;
+        }
+        if (!Files.isDirectory(folder) || Manifest.exists(folder)) {
+            return false;
+        }
+        try (var entries = Files.list(folder)) {
+            return entries.findAny().isPresent();
+        } catch (java.io.IOException e) {
+            throw new ClaudeDevcException(ClaudeDevcException.Kind.IO, "cannot read " + folder + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private Map<String, Object> view(Path dir, LinkedHashSet<String> chosen, List<String> detected,
+            OutputFolder outputFolder) {
         String projectName = name != null ? name : defaultName(dir);
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("name", requireMatch(projectName, Syntax.PROJECT_NAME, "--name"));
         view.put("image", requireMatch(image, Syntax.IMAGE, "--image"));
         view.put("user", requireMatch(user, Syntax.USER, "--user"));
+        view.put("output", outputFolder.path());
         view.put("install", requireMatch(install.toLowerCase(Locale.ROOT),
                 java.util.regex.Pattern.compile("native|npm|none"), "--claude-install"));
         view.put("presets", chosen.stream().map(p -> Map.of("name",

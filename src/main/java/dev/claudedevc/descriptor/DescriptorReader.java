@@ -6,6 +6,7 @@ import dev.claudedevc.model.Descriptor;
 import dev.claudedevc.model.DomainRule;
 import dev.claudedevc.model.Endpoint;
 import dev.claudedevc.model.NetworkPolicy;
+import dev.claudedevc.model.OutputFolder;
 import dev.claudedevc.model.Proxy;
 import dev.claudedevc.model.VsCode;
 import java.io.IOException;
@@ -46,7 +47,7 @@ public final class DescriptorReader {
     public static final List<Integer> DEFAULT_PORTS = List.of(443, 80);
 
     static final List<String> TOP_KEYS = List.of("name", "image", "user", "packages", "timezone", "claudeCode",
-            "network", "vscode", "containerEnv", "caCertificates", "proxy");
+            "network", "vscode", "containerEnv", "caCertificates", "proxy", "output");
     static final List<String> CLAUDE_KEYS = List.of("install", "version");
     static final List<String> NETWORK_KEYS = List.of("mode", "ipv6", "presets", "allowedDomains", "deniedDomains",
             "allowedCidrs", "ports", "hostAccess", "verify");
@@ -223,8 +224,9 @@ public final class DescriptorReader {
         Map<String, String> env = containerEnv(top);
         List<String> certificates = caCertificates(top, baseDir);
         Optional<Proxy> proxy = top.section("proxy", PROXY_KEYS).map(this::proxy);
+        OutputFolder output = output(top, baseDir);
         return new Descriptor(name, image, user, packages, timezone, claudeCode, network, vscode, env, certificates,
-                proxy);
+                proxy, output);
     }
 
     private ClaudeCode claudeCode(Fields f) {
@@ -405,6 +407,31 @@ public final class DescriptorReader {
             }
         }
         return paths;
+    }
+
+    /**
+     * The output folder: its syntax (relative, no {@code ..}), and no existing part of it a symbolic link, which
+     * could send the written files anywhere on the host.
+     */
+    private static OutputFolder output(Fields top, Path baseDir) {
+        Optional<OutputFolder> given = top.parsed("output", OutputFolder::parse);
+        if (given.isEmpty()) {
+            return OutputFolder.DEFAULT;
+        }
+        Path at = baseDir;
+        for (String segment : given.get().path().split("/")) {
+            at = at.resolve(segment);
+            if (Files.isSymbolicLink(at)) {
+                throw top.source().error(top.node("output").orElseThrow(), "output", "'" + given.get()
+                        + "' goes through the symbolic link " + baseDir.relativize(at)
+                        + "; give a real folder inside the project");
+            }
+            if (Files.exists(at, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(at)) {
+                throw top.source().error(top.node("output").orElseThrow(), "output", "'" + given.get() + "': "
+                        + baseDir.relativize(at) + " is a file, not a folder");
+            }
+        }
+        return given.get();
     }
 
     private Proxy proxy(Fields f) {

@@ -24,8 +24,6 @@ import java.util.TreeMap;
  */
 public final class Generator {
 
-    /** The output folder's name inside a project. */
-    public static final String OUTPUT_DIR = ".devcontainer";
     /** Where the firewall and its policy live in the image (see firewall/README.md). */
     public static final String FIREWALL_PATH = ImageLayout.FIREWALL;
     public static final String POLICY_PATH = ImageLayout.POLICY;
