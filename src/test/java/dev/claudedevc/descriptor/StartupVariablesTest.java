@@ -65,19 +65,18 @@ class StartupVariablesTest {
         CliRun.of("generate", "-C", project.toString()).exits(0);
         Path json = project.resolve(".devcontainer/devcontainer.json");
         String text = Files.readString(json);
-        assertFalse(text.contains("remoteEnv"));
         List<String> names = refusedNames().toList();
-        StringBuilder remoteEnv = new StringBuilder("{\n  \"remoteEnv\": {\"TERM\": \"xterm\"");
-        names.forEach(n -> remoteEnv.append(",\n    \"").append(n).append("\": \"/tmp/x\""));
-        remoteEnv.append("},\n");
-        String edited = text.replaceFirst("\\{\n", remoteEnv.toString())
+        int remoteEnvLine = text.substring(0, text.indexOf("\"remoteEnv\": {")).split("\n", -1).length;
+        StringBuilder remoteEnv = new StringBuilder("\"remoteEnv\": {");
+        names.forEach(n -> remoteEnv.append("\n    \"").append(n).append("\": \"/tmp/x\","));
+        String edited = text.replace("\"remoteEnv\": {", remoteEnv.toString())
                 .replace("\"containerEnv\": {", "\"containerEnv\": {\"BASH_ENV\": \"/tmp/y\",");
         Files.writeString(json, edited);
         CliRun run = CliRun.of("validate", "-C", project.toString()).exits(6);
         String out = run.out();
         for (int i = 0; i < names.size(); i++) {
             String name = names.get(i);
-            assertTrue(out.contains("devcontainer.json:" + (5 + i) + ":5: remoteEnv." + name + ": '" + name
+            assertTrue(out.contains("devcontainer.json:" + (remoteEnvLine + 1 + i) + ":5: remoteEnv." + name + ": '" + name
                     + "' makes programs"), name + "\n" + out);
         }
         assertTrue(out.contains("containerEnv.BASH_ENV: 'BASH_ENV' makes programs"), out);
