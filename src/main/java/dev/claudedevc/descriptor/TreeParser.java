@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
 
 /**
@@ -106,24 +107,51 @@ final class TreeParser {
             case VALUE_STRING:
                 return new Node.Scalar(parser.getText(), line, column);
             case VALUE_NUMBER_INT:
+                plainNumber(parser, source, path, line, column, PLAIN_INTEGER);
                 if (parser.getNumberType() != JsonParser.NumberType.INT
                         && parser.getNumberType() != JsonParser.NumberType.LONG) {
                     throw source.error(line, column, path, "number out of range");
                 }
                 return new Node.Scalar(parser.getLongValue(), line, column);
             case VALUE_NUMBER_FLOAT:
+                plainNumber(parser, source, path, line, column, PLAIN_DECIMAL);
                 if (!Double.isFinite(parser.getDoubleValue())) {
                     throw source.error(line, column, path, "number out of range");
                 }
                 return new Node.Scalar(parser.getDoubleValue(), line, column);
             case VALUE_TRUE:
-                return new Node.Scalar(Boolean.TRUE, line, column);
             case VALUE_FALSE:
-                return new Node.Scalar(Boolean.FALSE, line, column);
+                String word = parser.getText();
+                if (!word.equals("true") && !word.equals("false")) {
+                    throw source.error(line, column, path, "'" + Located.escapeControls(word) + "' is a YAML 1.1"
+                            + " boolean; write true or false, or quote it (\"" + Located.escapeControls(word)
+                            + "\") for text");
+                }
+                return new Node.Scalar(token == JsonToken.VALUE_TRUE, line, column);
             case VALUE_NULL:
                 return new Node.Scalar(null, line, column);
             default:
                 throw source.error(line, column, path, "unsupported value (" + token + ")");
+        }
+    }
+
+    /** An integer as people write it: no sign but minus, no leading zero, no base prefix, no separators. */
+    static final Pattern PLAIN_INTEGER = Pattern.compile("-?(?:0|[1-9][0-9]*)");
+    static final Pattern PLAIN_DECIMAL = Pattern.compile("-?(?:0|[1-9][0-9]*)(?:\\.[0-9]+)?(?:[eE][-+]?[0-9]+)?");
+
+    /**
+     * Refuses YAML 1.1's other number forms, which read as something else than they look: {@code 0443} is octal
+     * (291), {@code 0x10} hex, {@code 1_000} and {@code +5} pass unnoticed. Plain decimal only, in every field.
+     */
+    private static void plainNumber(JsonParser parser, Located.Source source, String path, int line, int column,
+            Pattern plain) throws IOException {
+        String text = parser.getText();
+        if (text != null && !plain.matcher(text).matches()) {
+            String hint = text.matches("[-+]?0[0-7_]+") ? " (YAML 1.1 reads a leading 0 as octal: "
+                    + parser.getNumberValue() + ")" : "";
+            throw source.error(line, column, path, "'" + Located.escapeControls(text) + "' is not a plain decimal"
+                    + " number" + hint + "; write it in decimal digits without a leading zero, sign, prefix or _,"
+                    + " or quote it for text");
         }
     }
 
