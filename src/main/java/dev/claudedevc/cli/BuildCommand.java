@@ -1,5 +1,8 @@
 package dev.claudedevc.cli;
 
+import java.util.Optional;
+import dev.claudedevc.generate.Generator;
+import dev.claudedevc.descriptor.CaCertificates;
 import dev.claudedevc.ClaudeDevcException;
 import dev.claudedevc.validate.DockerfileCheck;
 import dev.claudedevc.docker.BuildFailedException;
@@ -112,6 +115,7 @@ final class BuildCommand implements Callable<Integer> {
             throw new ClaudeDevcException(ClaudeDevcException.Kind.NOT_READY, "no Dockerfile in "
                     + Output.display(context) + ": run claude-devc generate first");
         }
+        checkLocalCertificates(context.resolve(Generator.LOCAL_CA_DIR));
         if (imageTag == null) {
             imageTag = defaultTag(descriptor);
         }
@@ -144,6 +148,11 @@ final class BuildCommand implements Callable<Integer> {
                 err.println("build: " + e.step().map(s -> "step " + s.number() + "/" + s.total()).orElse("the build")
                         + " failed; its last output:");
                 e.lastLines().forEach(line -> err.println("  | " + line));
+            }
+            Optional<String> hint = tlsHint(e.getMessage(), e.lastLines());
+            if (hint.isPresent()) {
+                throw new ClaudeDevcException(ClaudeDevcException.Kind.BUILD_FAILED, e.getMessage() + "; "
+                        + hint.get(), e);
             }
             throw e;
         } catch (EngineException e) {
@@ -194,5 +203,53 @@ final class BuildCommand implements Callable<Integer> {
     private static String clip(BuildStep step) {
         String line = step.toString().replaceAll("\\s+", " ");
         return line.length() <= STEP_WIDTH ? line : line.substring(0, STEP_WIDTH - 3) + "...";
+    }
+
+    /** What clients print when a TLS-inspecting proxy's CA is not trusted. */
+    static final List<String> UNTRUSTED_CA = List.of("SELF_SIGNED_CERT_IN_CHAIN", "unable to get local issuer certificate",
+            "PKIX path building failed", "self-signed certificate in certificate chain", "self signed certificate in"
+                    + " certificate chain", "CERTIFICATE_VERIFY_FAILED", "server certificate verification failed",
+            "UNABLE_TO_GET_ISSUER_CERT_LOCALLY");
+
+    /** A hint when the build failed on a certificate no CA in the image vouches for. */
+    static Optional<String> tlsHint(String message, List<String> lines) {
+        String all = message + "\n" + String.join("\n", lines);
+        for (String marker : UNTRUSTED_CA) {
+            if (all.contains(marker)) {
+                return Optional.of("the build met a TLS certificate it does not trust ('" + marker + "'): behind a"
+                        + " TLS-inspecting proxy, add the proxy's CA certificate: for this machine only with"
+                        + " claude-devc ca import FILE (git-ignored), or for everyone with caCertificates: in the"
+                        + " descriptor; then claude-devc generate && claude-devc build");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** This machine's CA folder holds only certificates: refused otherwise, before anything is built. */
+    static void checkLocalCertificates(Path folder) {
+        if (!Files.isDirectory(folder, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (var files = Files.list(folder)) {
+            for (Path file : files.sorted().toList()) {
+                String name = file.getFileName().toString();
+                if (name.equals("README.md")) {
+                    continue;
+                }
+                if (!name.endsWith(".crt")) {
+                    throw new ClaudeDevcException(ClaudeDevcException.Kind.INVALID_OUTPUT, file + ": only NAME.crt"
+                            + " files belong in " + folder.getFileName() + "/ (add them with claude-devc ca import)");
+                }
+                try {
+                    CaCertificates.reencode(file, file.toString());
+                } catch (IllegalArgumentException e) {
+                    throw new ClaudeDevcException(ClaudeDevcException.Kind.INVALID_OUTPUT, e.getMessage()
+                            + " (remove it, and add certificates with claude-devc ca import)");
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new ClaudeDevcException(ClaudeDevcException.Kind.IO, "cannot list " + folder + ": "
+                    + e.getMessage(), e);
+        }
     }
 }

@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
             PresetsCommand.class,
             SchemaCommand.class,
             TemplatesCommand.class,
+            CaCommand.class,
             picocli.CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",

@@ -61,8 +61,9 @@ public final class DescriptorReader {
     static final List<String> VSCODE_KEYS = List.of("extensions", "settings");
     static final List<String> PROXY_KEYS = List.of("http", "https", "noProxy");
     /** Set by claude-devc itself; a descriptor may not override them. */
-    static final List<String> RESERVED_ENV = List.of("CLAUDE_CONFIG_DIR", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY",
-            "http_proxy", "https_proxy", "no_proxy", "NODE_EXTRA_CA_CERTS", "PATH", "TZ");
+    static final List<String> RESERVED_ENV = java.util.stream.Stream.concat(java.util.stream.Stream.of("CLAUDE_CONFIG_DIR",
+            "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy", "PATH", "TZ"),
+            ImageLayout.TRUST_VARIABLES.stream()).toList();
 
     private final PresetCatalog presets;
 
@@ -396,30 +397,38 @@ public final class DescriptorReader {
                 throw top.source().error(n, p, "'" + path + "' must be a plain relative path below the project");
             }
             Path file = baseDir.resolve(path);
+            if (!Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                throw top.source().error(n, p, "'" + path + "' does not exist (relative to " + baseDir + ")");
+            }
+            // A link inside the repository could pull any file of the machine into the image: resolve it.
             try {
-                if (!Files.isRegularFile(file)) {
-                    throw top.source().error(n, p, "'" + path + "' does not exist (relative to " + baseDir + ")");
+                Path real = file.toRealPath();
+                Path project = baseDir.toRealPath();
+                if (!real.startsWith(project)) {
+                    throw top.source().error(n, p, "'" + path + "' resolves to " + real + ", outside the project "
+                            + project + "; copy the certificate into the project, or import it for this machine only"
+                            + " with claude-devc ca import");
                 }
-                if (Files.size(file) > 1024 * 1024) {
-                    throw top.source().error(n, p, "'" + path + "' is larger than 1 MiB");
-                }
-                String pem = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
-                if (!pem.contains("-----BEGIN CERTIFICATE-----")) {
-                    throw top.source().error(n, p, "'" + path + "' is not a PEM certificate");
-                }
+                CaCertificates.reencode(real, path);
             } catch (IOException e) {
                 throw top.source().error(n, p, "'" + path + "' cannot be read: " + e.getMessage());
+            } catch (IllegalArgumentException e) {
+                throw top.source().error(n, p, e.getMessage());
             }
             return path;
         });
-        // Each is installed as NAME.crt, whatever its folder and extension.
-        LinkedHashSet<String> installedNames = new LinkedHashSet<>();
-        for (String path : paths) {
-            String base = path.substring(path.lastIndexOf('/') + 1);
-            if (!installedNames.add(base.substring(0, base.lastIndexOf('.')))) {
-                throw top.source().error(top.node("caCertificates").orElseThrow(), "caCertificates",
-                        "two certificates are named '" + base.substring(0, base.lastIndexOf('.'))
-                                + "' (ignoring folder and extension); file names must be unique");
+        // Each is installed as NAME.crt, whatever its folder, extension and case (checkouts on macOS and Windows
+        // do not tell Corp.pem from corp.pem).
+        Map<String, String> installedNames = new LinkedHashMap<>();
+        for (int i = 0; i < paths.size(); i++) {
+            String path = paths.get(i);
+            String name = CaCertificates.installName(path);
+            String earlier = installedNames.putIfAbsent(name, path);
+            if (earlier != null) {
+                Node item = ((Node.ListNode) top.node("caCertificates").orElseThrow()).items().get(i);
+                throw top.source().error(item, "caCertificates[" + i + "]", "'" + path + "' and '" + earlier
+                        + "' would both be installed as " + name + ".crt (folder, extension and case are ignored);"
+                        + " file names must differ");
             }
         }
         return paths;

@@ -20,7 +20,7 @@ public final class Manifest {
 
     static final String FILE = "claude-devc.sha256";
     /** A path as the generator writes them: relative, below the output folder, no {@code ..}. */
-    private static final Pattern PATH = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]*(?:/[A-Za-z0-9_][A-Za-z0-9_.-]*)*");
+    private static final Pattern PATH = Pattern.compile("\\.?[A-Za-z0-9_][A-Za-z0-9_.-]*(?:/\\.?[A-Za-z0-9_][A-Za-z0-9_.-]*)*");
 
     private Manifest() {
     }

@@ -21,6 +21,16 @@ public final class ImageLayout {
      * starting with this is refused, like {@code root}.
      */
     public static final String RESERVED_USER_PREFIX = "claude-devc";
+    /** The system's CA bundle (update-ca-certificates writes it), with the project's and this machine's CAs. */
+    public static final String CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
+    /**
+     * What the common runtimes read for their trusted CAs, every one pointed at {@link #CA_BUNDLE} in every image
+     * (OpenSSL, Python's ssl and Go: SSL_CERT_FILE; requests and pip: REQUESTS_CA_BUNDLE; Node.js:
+     * NODE_EXTRA_CA_CERTS; curl: CURL_CA_BUNDLE; git: GIT_SSL_CAINFO). Java's store is updated at build time.
+     * claude-devc sets them, so a descriptor may not.
+     */
+    public static final List<String> TRUST_VARIABLES = List.of("SSL_CERT_FILE", "REQUESTS_CA_BUNDLE",
+            "NODE_EXTRA_CA_CERTS", "CURL_CA_BUNDLE", "GIT_SSL_CAINFO");
     /** The resolver's query log, readable by every user. */
     public static final String DNS_LOG = "/var/log/claude-devc/dns.log";
 

@@ -213,7 +213,7 @@ class InitGenerateValidateTest {
 
     @Test
     void aCertificateDroppedFromTheDescriptorIsDeletedSoTheImageNoLongerTrustsIt() throws IOException {
-        String pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+        String pem = Files.readString(TestPaths.projectRoot().resolve("src/test/resources/descriptors/valid/certs/corp-root.crt"));
         Files.createDirectories(repo.resolve("certs"));
         Files.writeString(repo.resolve("certs/root-a.pem"), pem);
         Files.writeString(repo.resolve("certs/root-b.pem"), pem);
