@@ -45,7 +45,7 @@ final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Workspace workspace = Workspace.open(project);
-        GeneratedTree tree = workspace.generator().generate(workspace.loaded());
+        GeneratedTree tree = workspace.render();
         PrintWriter out = spec.commandLine().getOut();
         if (check) {
             List<Drift.Difference> drift = Drift.check(workspace.outputDir(), tree);

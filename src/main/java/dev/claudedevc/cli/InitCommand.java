@@ -102,7 +102,7 @@ final class InitCommand implements Callable<Integer> {
         Generator generator = new Generator(assets, catalog);
         List<GeneratedFile> files = new ArrayList<>();
         files.add(new GeneratedFile(dir.relativize(descriptorFile).toString(), descriptorBytes, false));
-        generator.generate(loaded).files().forEach(f -> files.add(new GeneratedFile(
+        Workspace.render(generator, loaded).files().forEach(f -> files.add(new GeneratedFile(
                 Generator.OUTPUT_DIR + "/" + f.path(), f.content(), f.executable())));
         List<TreeWriter.Written> written = TreeWriter.write(dir, files, force,
                 prefixed(Manifest.read(dir.resolve(Generator.OUTPUT_DIR))));

@@ -15,6 +15,12 @@ public final class ImageLayout {
     public static final String DNS_LOG = "/var/log/claude-devc/dns.log";
 
     /**
+     * The seccomp profile claude-devc generates into the output folder; devcontainer.json may name this profile and
+     * no other ({@code --security-opt=seccomp=${localWorkspaceFolder}/OUTPUT/claude-devc-seccomp.json}).
+     */
+    public static final String SECCOMP_FILE = "claude-devc-seccomp.json";
+
+    /**
      * The only commands the agent's user may run as root, each exactly (sudoers: {@code ""} means no arguments).
      * The Dockerfile writes these entries and refuses a base image that grants anything else.
      */
