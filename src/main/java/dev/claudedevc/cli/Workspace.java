@@ -5,6 +5,7 @@ import dev.claudedevc.descriptor.DescriptorReader;
 import dev.claudedevc.descriptor.LoadedDescriptor;
 import dev.claudedevc.generate.GeneratedTree;
 import dev.claudedevc.generate.Generator;
+import dev.claudedevc.generate.WorkspaceMounts;
 import dev.claudedevc.validate.BoundaryCheck;
 import dev.claudedevc.validate.DevcontainerCheck;
 import java.util.List;
@@ -44,7 +45,10 @@ record Workspace(Path projectDir, Generator generator, LoadedDescriptor loaded) 
 
     /** What the boundary check accepts exactly for this project. */
     static BoundaryCheck.Expected expected(Generator generator, LoadedDescriptor loaded) {
-        return new BoundaryCheck.Expected(Generator.OUTPUT_DIR, null);
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        return new BoundaryCheck.Expected(Generator.OUTPUT_DIR,
+                json.valueToTree(WorkspaceMounts.initializeCommand(Generator.OUTPUT_DIR)),
+                WorkspaceMounts.of(Generator.protectedPaths(loaded), Generator.OUTPUT_DIR));
     }
 
     /** Where the rendered files go: {@code .devcontainer/} beside the descriptor. */

@@ -7,6 +7,7 @@ import dev.claudedevc.descriptor.LoadedDescriptor;
 import dev.claudedevc.descriptor.PresetCatalog;
 import dev.claudedevc.model.ClaudeCode;
 import dev.claudedevc.model.Descriptor;
+import dev.claudedevc.model.ProtectedPaths;
 import dev.claudedevc.render.MustacheTemplateRenderer;
 import dev.claudedevc.render.TemplateRenderer;
 import java.io.IOException;
@@ -35,10 +36,12 @@ public final class Generator {
     static final String POLICY_TEMPLATE = "templates/claude-devc-policy.conf.mustache";
     static final String FIREWALL_SCRIPT = "firewall/claude-devc-firewall.sh";
     static final String ENTRYPOINT_SCRIPT = "firewall/claude-devc-entrypoint.sh";
+    static final String GIT_WRAPPER_SCRIPT = "firewall/claude-devc-git.sh";
+    static final String HOST_STEP_TEMPLATE = "templates/claude-devc-host.sh.mustache";
 
     /** Packages the firewall, its self-test and `verify` need in every image. */
     static final List<String> BASE_PACKAGES = List.of("bind9-dnsutils", "ca-certificates", "curl", "dnsmasq-base",
-            "iproute2", "ipset", "iptables", "procps", "socat", "sudo");
+            "git", "iproute2", "ipset", "iptables", "procps", "socat", "sudo");
 
     private final Assets assets;
     private final TemplateRenderer renderer;
@@ -63,24 +66,54 @@ public final class Generator {
     public GeneratedTree generate(LoadedDescriptor loaded) {
         Descriptor d = loaded.descriptor();
         GeneratedTree tree = new GeneratedTree();
-        tree.add(devcontainerJson(d));
+        ProtectedPaths paths = protectedPaths(loaded);
+        tree.add(devcontainerJson(d, paths));
+        tree.add(hostStep(paths));
+        tree.add(GeneratedFile.text(".gitignore", "# The host step's mount sources, made at each container start.\n/"
+                + ImageLayout.HOST_RUN_DIR + "/\n", false));
         tree.add(dockerfile(d));
         tree.add(script(FIREWALL_SCRIPT, "claude-devc-firewall.sh"));
         tree.add(script(ENTRYPOINT_SCRIPT, "claude-devc-entrypoint.sh"));
+        tree.add(script(GIT_WRAPPER_SCRIPT, "claude-devc-git.sh"));
         tree.add(policy(d));
         caCertificates(d, loaded.projectDir()).forEach(tree::add);
         tree.add(Manifest.of(tree));
         return tree;
     }
 
-    private GeneratedFile devcontainerJson(Descriptor d) {
+    /**
+     * The project's protected paths: its output folder and descriptor, the git paths, the optional ones the
+     * descriptor keeps, and those it adds.
+     */
+    public static ProtectedPaths protectedPaths(LoadedDescriptor loaded) {
+        String descriptorFile = loaded.file().getFileName().toString();
+        if (!descriptorFile.matches("[A-Za-z0-9_][A-Za-z0-9_.-]*")) {
+            throw new ClaudeDevcException(ClaudeDevcException.Kind.INVALID_DESCRIPTOR, "the descriptor's file name '"
+                    + descriptorFile + "' must be letters, digits and ._- (it is mounted read-only by that name)");
+        }
+        return loaded.descriptor().workspace().protectedPaths(OUTPUT_DIR, descriptorFile);
+    }
+
+    private GeneratedFile hostStep(ProtectedPaths paths) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("output", OUTPUT_DIR);
+        view.put("runDir", ImageLayout.HOST_RUN_DIR);
+        view.put("paths", paths.entries().stream().filter(e -> !e.inGitDir())
+                .map(e -> Map.of("path", e.name(), "directory", e.directory())).toList());
+        return GeneratedFile.text(ImageLayout.HOST_STEP, render(HOST_STEP_TEMPLATE, view), true);
+    }
+
+    private GeneratedFile devcontainerJson(Descriptor d, ProtectedPaths paths) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("name", JsonText.of(d.name(), 2));
         view.put("user", JsonText.of(d.user(), 2));
         view.put("runArgs", JsonText.of(List.of("--cap-add=NET_ADMIN", "--cap-add=NET_RAW"), 2));
-        view.put("mounts", JsonText.of(List.of(
+        List<String> mounts = new ArrayList<>(List.of(
                 "source=claude-devc-${devcontainerId}-config,target=" + claudeConfigDir(d) + ",type=volume",
-                "source=claude-devc-${devcontainerId}-history,target=/commandhistory,type=volume"), 2));
+                "source=claude-devc-${devcontainerId}-history,target=/commandhistory,type=volume"));
+        mounts.addAll(WorkspaceMounts.of(paths, OUTPUT_DIR));
+        view.put("mounts", JsonText.of(mounts, 2));
+        view.put("initializeCommand", JsonText.of(WorkspaceMounts.initializeCommand(OUTPUT_DIR), 2));
         Map<String, String> env = new TreeMap<>(d.containerEnv());
         env.put("CLAUDE_CONFIG_DIR", claudeConfigDir(d));
         d.proxy().ifPresent(proxy -> env.putAll(proxy.environment()));
@@ -112,6 +145,8 @@ public final class Generator {
         view.put("firewallPath", FIREWALL_PATH);
         view.put("entrypointPath", ImageLayout.ENTRYPOINT);
         view.put("policyPath", POLICY_PATH);
+        view.put("gitWrapperPath", ImageLayout.GIT_WRAPPER);
+        view.put("gitView", ImageLayout.GIT_VIEW);
         view.put("sudoCommands", ImageLayout.SUDO_COMMANDS.stream().map(c -> Map.of("command", c)).toList());
         return GeneratedFile.text("Dockerfile", render(DOCKERFILE_TEMPLATE, view), false);
     }

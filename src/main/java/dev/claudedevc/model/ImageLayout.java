@@ -14,6 +14,24 @@ public final class ImageLayout {
     /** The resolver's query log, readable by every user. */
     public static final String DNS_LOG = "/var/log/claude-devc/dns.log";
 
+    /** Where the workspace is mounted in the container. */
+    public static final String WORKSPACE = "/workspace";
+    /**
+     * The writable view of the repository's {@code .git} (its config, hooks, info/attributes and modules mounted
+     * read-only over it); {@code /workspace/.git} itself is read-only and cannot be renamed. The git wrapper points
+     * git at it for the workspace.
+     */
+    public static final String GIT_VIEW = "/var/lib/claude-devc/git";
+    /** The git wrapper, root-owned, before /usr/bin on PATH: says why a command that writes .git/config fails. */
+    public static final String GIT_WRAPPER = "/usr/local/bin/git";
+    /** The host step's file in the output folder: devcontainer.json's initializeCommand runs it on the host. */
+    public static final String HOST_STEP = "claude-devc-host.sh";
+    /**
+     * The folder in the output folder where the host step prepares mount sources at each start (git-ignored): its
+     * {@code git} is a link to the repository's {@code .git}, or an empty placeholder when there is none.
+     */
+    public static final String HOST_RUN_DIR = ".claude-devc-run";
+
     /**
      * The seccomp profile claude-devc generates into the output folder; devcontainer.json may name this profile and
      * no other ({@code --security-opt=seccomp=${localWorkspaceFolder}/OUTPUT/claude-devc-seccomp.json}).

@@ -31,13 +31,20 @@ public final class BoundaryCheck {
      *
      * @param outputDir         the output folder relative to the workspace (names the seccomp profile's path)
      * @param initializeCommand the generated host step, or null when none is generated
+     * @param protectiveMounts  the read-only mounts over the workspace, each of which must be present
      */
-    public record Expected(String outputDir, JsonNode initializeCommand) {
+    public record Expected(String outputDir, JsonNode initializeCommand, List<String> protectiveMounts) {
+        public Expected {
+            protectiveMounts = List.copyOf(protectiveMounts);
+        }
+
         /** The only seccomp option accepted: the generated profile. */
         public String seccompOption() {
             return "seccomp=${localWorkspaceFolder}/" + outputDir + "/" + ImageLayout.SECCOMP_FILE;
         }
     }
+
+    private static final String WORKSPACE = "${localWorkspaceFolder}";
 
     private BoundaryCheck() {
     }
@@ -75,13 +82,36 @@ public final class BoundaryCheck {
                     + " (is " + (init.isMissingNode() ? "unset" : init.toString()) + ")");
         }
         JsonNode mounts = json.path("mounts");
+        List<String> present = new ArrayList<>();
         for (int i = 0; i < mounts.size(); i++) {
             JsonNode m = mounts.get(i);
+            String key = "mounts[" + i + "]";
             String source = m.isObject() ? m.path("source").asText("") : field(m.asText(""), "source", "src");
-            socket(source, "mounts[" + i + "]", problems);
+            socket(source, key, problems);
+            if (m.isTextual()) {
+                present.add(m.asText());
+            }
+            boolean readOnly = m.isObject() ? m.path("readonly").asBoolean(false)
+                    : List.of(m.asText("").split(",")).stream().map(String::strip)
+                            .anyMatch(o -> o.equals("readonly") || o.equals("ro") || o.equals("readonly=true"));
+            if (source.startsWith(WORKSPACE) && !readOnly && !expected.protectiveMounts().contains(m.asText())) {
+                problems.add(key + ": a writable bind of the workspace (" + source + ") beside the generated ones "
+                        + "can reach the protected paths; make it readonly");
+            }
+        }
+        for (String required : expected.protectiveMounts()) {
+            if (!present.contains(required)) {
+                problems.add("mounts: lacks " + required + " (it keeps a path the host runs or trusts read-only)");
+            }
         }
         if (json.has("workspaceMount")) {
-            socket(field(json.get("workspaceMount").asText(""), "source", "src"), "workspaceMount", problems);
+            String workspaceMount = json.get("workspaceMount").asText("");
+            socket(field(workspaceMount, "source", "src"), "workspaceMount", problems);
+            String target = field(workspaceMount, "target", "dst");
+            if (!target.equals(ImageLayout.WORKSPACE) && !field(workspaceMount, "destination", "dst").equals(ImageLayout.WORKSPACE)) {
+                problems.add("workspaceMount: the workspace must be mounted at " + ImageLayout.WORKSPACE
+                        + " (the read-only mounts protect paths below it), not '" + target + "'");
+            }
         }
         return problems;
     }
@@ -126,15 +156,25 @@ public final class BoundaryCheck {
                                     : "it reaches processes or users outside the container") + ")");
                 }
             } else if (option.equals("-v") || option.equals("--volume")) {
-                socket(value.contains(":") ? value.substring(0, value.indexOf(':')) : value, key, problems);
+                String source = value.contains(":") ? value.substring(0, value.indexOf(':')) : value;
+                socket(source, key, problems);
+                workspaceInRunArgs(source, key, problems);
             } else if (option.equals("--mount")) {
                 socket(field(value, "source", "src"), key, problems);
+                workspaceInRunArgs(field(value, "source", "src"), key, problems);
             } else if (option.equals("--device")) {
                 problems.add(key + ": --device gives the container a host device");
             } else if (option.equals("--volumes-from")) {
                 problems.add(key + ": --volumes-from mounts another container's volumes (and whatever sockets "
                         + "they hold)");
             }
+        }
+    }
+
+    private static void workspaceInRunArgs(String source, String key, List<String> problems) {
+        if (source.startsWith(WORKSPACE)) {
+            problems.add(key + ": binds the workspace (" + source + ") outside the generated mounts, where the "
+                    + "protected paths would be writable");
         }
     }
 

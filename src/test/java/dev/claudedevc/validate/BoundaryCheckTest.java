@@ -30,8 +30,14 @@ class BoundaryCheckTest {
     }
 
     private static BoundaryCheck.Expected expected(ObjectNode json) {
+        List<String> protective = new java.util.ArrayList<>();
+        json.get("mounts").forEach(m -> {
+            if (m.asText().startsWith("source=${localWorkspaceFolder}")) {
+                protective.add(m.asText());
+            }
+        });
         return new BoundaryCheck.Expected(".devcontainer",
-                json.has("initializeCommand") ? json.get("initializeCommand") : null);
+                json.has("initializeCommand") ? json.get("initializeCommand") : null, protective);
     }
 
     /** The generated file with {@code extra} appended to its runArgs. */
