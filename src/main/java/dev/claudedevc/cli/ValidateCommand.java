@@ -74,6 +74,7 @@ final class ValidateCommand implements Callable<Integer> {
         checks.add(new Check("firewall policy", policy.origin(), PolicyCheck.check(policy.text())));
 
         List<String> warnings = new ArrayList<>();
+        warnings.addAll(Generator.protectedPaths(workspace.loaded()).warnings());
         if (Files.isDirectory(workspace.outputDir())) {
             Drift.check(workspace.outputDir(), tree).forEach(d -> warnings.add(d.path()
                     + " differs from what the descriptor renders (run claude-devc generate)"));

@@ -48,7 +48,8 @@ record Workspace(Path projectDir, Generator generator, LoadedDescriptor loaded) 
         var json = new com.fasterxml.jackson.databind.ObjectMapper();
         return new BoundaryCheck.Expected(Generator.OUTPUT_DIR,
                 json.valueToTree(WorkspaceMounts.initializeCommand(Generator.OUTPUT_DIR)),
-                WorkspaceMounts.of(Generator.protectedPaths(loaded), Generator.OUTPUT_DIR));
+                WorkspaceMounts.of(Generator.protectedPaths(loaded), Generator.OUTPUT_DIR),
+                dev.claudedevc.model.Forwarding.remoteEnv(loaded.descriptor().workspace().forwardGitCredentials()));
     }
 
     /** Where the rendered files go: {@code .devcontainer/} beside the descriptor. */

@@ -7,6 +7,7 @@ import dev.claudedevc.descriptor.LoadedDescriptor;
 import dev.claudedevc.descriptor.PresetCatalog;
 import dev.claudedevc.model.ClaudeCode;
 import dev.claudedevc.model.Descriptor;
+import dev.claudedevc.model.Forwarding;
 import dev.claudedevc.model.ProtectedPaths;
 import dev.claudedevc.render.MustacheTemplateRenderer;
 import dev.claudedevc.render.TemplateRenderer;
@@ -37,6 +38,7 @@ public final class Generator {
     static final String FIREWALL_SCRIPT = "firewall/claude-devc-firewall.sh";
     static final String ENTRYPOINT_SCRIPT = "firewall/claude-devc-entrypoint.sh";
     static final String GIT_WRAPPER_SCRIPT = "firewall/claude-devc-git.sh";
+    static final String ATTACH_SCRIPT = "firewall/claude-devc-attach.sh";
     static final String HOST_STEP_TEMPLATE = "templates/claude-devc-host.sh.mustache";
 
     /** Packages the firewall, its self-test and `verify` need in every image. */
@@ -75,6 +77,7 @@ public final class Generator {
         tree.add(script(FIREWALL_SCRIPT, "claude-devc-firewall.sh"));
         tree.add(script(ENTRYPOINT_SCRIPT, "claude-devc-entrypoint.sh"));
         tree.add(script(GIT_WRAPPER_SCRIPT, "claude-devc-git.sh"));
+        tree.add(script(ATTACH_SCRIPT, "claude-devc-attach.sh"));
         tree.add(policy(d));
         caCertificates(d, loaded.projectDir()).forEach(tree::add);
         tree.add(Manifest.of(tree));
@@ -121,6 +124,8 @@ public final class Generator {
         view.put("extensions", JsonText.of(d.vscode().extensions(), 6));
         view.put("settings", JsonText.of(new TreeMap<>(d.vscode().settings()), 6));
         view.put("postStartCommand", JsonText.of(ImageLayout.WAIT_COMMAND, 2));
+        view.put("remoteEnv", JsonText.of(Forwarding.remoteEnv(d.workspace().forwardGitCredentials()), 2));
+        view.put("postAttachCommand", JsonText.of(ImageLayout.ATTACH_COMMAND, 2));
         return GeneratedFile.text("devcontainer.json", render(DEVCONTAINER_TEMPLATE, view), false);
     }
 
@@ -147,6 +152,9 @@ public final class Generator {
         view.put("policyPath", POLICY_PATH);
         view.put("gitWrapperPath", ImageLayout.GIT_WRAPPER);
         view.put("gitView", ImageLayout.GIT_VIEW);
+        view.put("attachPath", ImageLayout.ATTACH);
+        view.put("forwardGitCredentials", d.workspace().forwardGitCredentials());
+        view.put("forwardFlag", ImageLayout.FORWARD_GIT_CREDENTIALS_FLAG);
         view.put("sudoCommands", ImageLayout.SUDO_COMMANDS.stream().map(c -> Map.of("command", c)).toList());
         return GeneratedFile.text("Dockerfile", render(DOCKERFILE_TEMPLATE, view), false);
     }

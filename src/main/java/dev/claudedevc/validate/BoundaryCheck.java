@@ -32,10 +32,13 @@ public final class BoundaryCheck {
      * @param outputDir         the output folder relative to the workspace (names the seccomp profile's path)
      * @param initializeCommand the generated host step, or null when none is generated
      * @param protectiveMounts  the read-only mounts over the workspace, each of which must be present
+     * @param remoteEnv         forwarding variables remoteEnv must set, each to its value (empty)
      */
-    public record Expected(String outputDir, JsonNode initializeCommand, List<String> protectiveMounts) {
+    public record Expected(String outputDir, JsonNode initializeCommand, List<String> protectiveMounts,
+            Map<String, String> remoteEnv) {
         public Expected {
             protectiveMounts = List.copyOf(protectiveMounts);
+            remoteEnv = Map.copyOf(remoteEnv);
         }
 
         /** The only seccomp option accepted: the generated profile. */
@@ -80,6 +83,18 @@ public final class BoundaryCheck {
             problems.add("initializeCommand: runs on the host at every start; it must be exactly "
                     + (expected.initializeCommand() == null ? "absent" : expected.initializeCommand().toString())
                     + " (is " + (init.isMissingNode() ? "unset" : init.toString()) + ")");
+        }
+        JsonNode remoteEnv = json.path("remoteEnv");
+        for (Map.Entry<String, String> e : new java.util.TreeMap<>(expected.remoteEnv()).entrySet()) {
+            if (!remoteEnv.path(e.getKey()).isTextual() || !remoteEnv.path(e.getKey()).asText().equals(e.getValue())) {
+                problems.add("remoteEnv." + e.getKey() + ": must be \"" + e.getValue() + "\" (it points processes "
+                        + "at a capability forwarded from the host)");
+            }
+        }
+        if (!json.path("postAttachCommand").asText("").equals(ImageLayout.ATTACH_COMMAND)) {
+            problems.add("postAttachCommand: must be exactly \"" + ImageLayout.ATTACH_COMMAND + "\" (after each "
+                    + "attach it removes the forwarded git credential helper and sockets), is "
+                    + (json.has("postAttachCommand") ? json.get("postAttachCommand").toString() : "unset"));
         }
         JsonNode mounts = json.path("mounts");
         List<String> present = new ArrayList<>();

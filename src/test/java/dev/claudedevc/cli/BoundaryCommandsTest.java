@@ -39,4 +39,25 @@ class BoundaryCommandsTest {
         CliRun run = CliRun.of("validate", "-C", repo.toString()).exits(ExitCodes.INVALID_OUTPUT);
         assertTrue(run.out().contains("runArgs[2]") && run.out().contains("docker.sock"), run.out());
     }
+
+    @Test
+    void initPrintsEachHostSettingWithWhy() {
+        CliRun run = CliRun.of("init", "-C", repo.toString()).exits(0);
+        for (dev.claudedevc.model.Forwarding.HostSetting setting : dev.claudedevc.model.Forwarding.HOST_SETTINGS) {
+            assertTrue(run.err().contains(setting.setting() + "  - " + setting.why()), run.err());
+        }
+        assertFalse(run.out().contains("dev.containers"), "results only on stdout");
+    }
+
+    @Test
+    void leavingVscodeWritableWarnsAndDropsOnlyItsMount() throws IOException {
+        Files.writeString(repo.resolve("claude-devc.yaml"), "name: t\nnetwork: {presets: [anthropic]}\nworkspace:\n  writable: [.vscode]\n");
+        CliRun run = CliRun.of("generate", "-C", repo.toString()).exits(0);
+        assertTrue(run.err().contains("warning: .vscode/ is left writable"), run.err());
+        String json = Files.readString(repo.resolve(".devcontainer/devcontainer.json"));
+        assertFalse(json.contains("target=/workspace/.vscode"), json);
+        assertTrue(json.contains("target=/workspace/.claude,") && json.contains("target=/workspace/claude-devc.yaml,"),
+                json);
+        CliRun.of("validate", "-C", repo.toString()).exits(0);
+    }
 }

@@ -79,7 +79,8 @@ class HostStepTest {
             Assumptions.abort("shellcheck is not installed");
         }
         for (Path script : List.of(ws.resolve(".devcontainer/claude-devc-host.sh"),
-                TestPaths.projectRoot().resolve("firewall/claude-devc-git.sh"))) {
+                TestPaths.projectRoot().resolve("firewall/claude-devc-git.sh"),
+                TestPaths.projectRoot().resolve("firewall/claude-devc-attach.sh"))) {
             Run check = run(ws, "shellcheck", "--severity=style", "--shell=bash", script.toString());
             assertEquals(0, check.exitCode(), script + "\n" + check.output());
         }

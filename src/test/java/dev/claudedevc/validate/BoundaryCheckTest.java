@@ -37,7 +37,8 @@ class BoundaryCheckTest {
             }
         });
         return new BoundaryCheck.Expected(".devcontainer",
-                json.has("initializeCommand") ? json.get("initializeCommand") : null, protective);
+                json.has("initializeCommand") ? json.get("initializeCommand") : null, protective,
+                dev.claudedevc.model.Forwarding.remoteEnv(false));
     }
 
     /** The generated file with {@code extra} appended to its runArgs. */
@@ -125,6 +126,37 @@ class BoundaryCheckTest {
             assertRefusedAt(problems, key);
         }
         assertEquals(9, problems.size(), problems::toString);
+    }
+
+    @Test
+    void aRemoteEnvThatKeepsAForwardingVariableOrAnotherAttachCommandIsRefused() throws IOException {
+        ObjectNode json = generated();
+        ((ObjectNode) json.get("remoteEnv")).remove("SSH_AUTH_SOCK");
+        ((ObjectNode) json.get("remoteEnv")).put("REMOTE_CONTAINERS_IPC", "${localEnv:REMOTE_CONTAINERS_IPC}");
+        json.put("postAttachCommand", "true");
+        List<String> problems = BoundaryCheck.check(json, expected(generated()));
+        assertRefusedAt(problems, "remoteEnv.SSH_AUTH_SOCK");
+        assertRefusedAt(problems, "remoteEnv.REMOTE_CONTAINERS_IPC");
+        assertRefusedAt(problems, "postAttachCommand");
+    }
+
+    @Test
+    void aMissingProtectiveMountOrAnExtraWritableWorkspaceBindIsRefused() throws IOException {
+        ObjectNode json = generated();
+        ArrayNode mounts = (ArrayNode) json.get("mounts");
+        String dropped = null;
+        for (int i = 0; i < mounts.size(); i++) {
+            if (mounts.get(i).asText().contains("target=/workspace/.git,")) {
+                dropped = mounts.remove(i).asText();
+                break;
+            }
+        }
+        mounts.add("source=${localWorkspaceFolder},target=/again,type=bind");
+        List<String> problems = BoundaryCheck.check(json, expected(generated()));
+        String lacking = "mounts: lacks " + dropped;
+        assertTrue(problems.stream().anyMatch(p -> p.startsWith(lacking)), problems::toString);
+        assertRefusedAt(problems, "mounts[" + (mounts.size() - 1) + "]");
+        assertRefusedAt(withRunArgs("-v", "${localWorkspaceFolder}/.git:/g"), "runArgs[" + generated().get("runArgs").size() + "]");
     }
 
     @Test
