@@ -46,14 +46,15 @@ record Workspace(Path projectDir, Generator generator, LoadedDescriptor loaded) 
     /** What the boundary check accepts exactly for this project. */
     static BoundaryCheck.Expected expected(Generator generator, LoadedDescriptor loaded) {
         var json = new com.fasterxml.jackson.databind.ObjectMapper();
-        return new BoundaryCheck.Expected(Generator.OUTPUT_DIR,
-                json.valueToTree(WorkspaceMounts.initializeCommand(Generator.OUTPUT_DIR)),
-                WorkspaceMounts.of(Generator.protectedPaths(loaded), Generator.OUTPUT_DIR),
+        String output = loaded.descriptor().output().path();
+        return new BoundaryCheck.Expected(output,
+                json.valueToTree(WorkspaceMounts.initializeCommand(output)),
+                WorkspaceMounts.of(Generator.protectedPaths(loaded), output),
                 dev.claudedevc.model.Forwarding.remoteEnv(loaded.descriptor().workspace().forwardGitCredentials()));
     }
 
-    /** Where the rendered files go: {@code .devcontainer/} beside the descriptor. */
+        /** Where the rendered files go: the descriptor's {@code output} folder, relative to the descriptor. */
     Path outputDir() {
-        return loaded.projectDir().resolve(Generator.OUTPUT_DIR);
+        return loaded.descriptor().output().in(loaded.projectDir());
     }
 }

@@ -26,8 +26,6 @@ import java.util.TreeMap;
  */
 public final class Generator {
 
-    /** The output folder's name inside a project. */
-    public static final String OUTPUT_DIR = ".devcontainer";
     /** Where the firewall and its policy live in the image (see firewall/README.md). */
     public static final String FIREWALL_PATH = ImageLayout.FIREWALL;
     public static final String POLICY_PATH = ImageLayout.POLICY;
@@ -44,6 +42,9 @@ public final class Generator {
     /** Packages the firewall, its self-test and `verify` need in every image. */
     static final List<String> BASE_PACKAGES = List.of("bind9-dnsutils", "ca-certificates", "curl", "dnsmasq-base",
             "git", "iproute2", "ipset", "iptables", "procps", "socat", "sudo");
+    /** Root's command search path starts with these (root-owned in every Debian image), before anything else. */
+    public static final List<String> SYSTEM_PATH = List.of("/usr/local/sbin", "/usr/local/bin", "/usr/sbin",
+            "/usr/bin", "/sbin", "/bin");
 
     private final Assets assets;
     private final TemplateRenderer renderer;
@@ -70,7 +71,7 @@ public final class Generator {
         GeneratedTree tree = new GeneratedTree();
         ProtectedPaths paths = protectedPaths(loaded);
         tree.add(devcontainerJson(d, paths));
-        tree.add(hostStep(paths));
+        tree.add(hostStep(d, paths));
         tree.add(GeneratedFile.text(".gitignore", "# The host step's mount sources, made at each container start.\n/"
                 + ImageLayout.HOST_RUN_DIR + "/\n", false));
         tree.add(dockerfile(d));
@@ -94,12 +95,12 @@ public final class Generator {
             throw new ClaudeDevcException(ClaudeDevcException.Kind.INVALID_DESCRIPTOR, "the descriptor's file name '"
                     + descriptorFile + "' must be letters, digits and ._- (it is mounted read-only by that name)");
         }
-        return loaded.descriptor().workspace().protectedPaths(OUTPUT_DIR, descriptorFile);
+        return loaded.descriptor().workspace().protectedPaths(loaded.descriptor().output().path(), descriptorFile);
     }
 
-    private GeneratedFile hostStep(ProtectedPaths paths) {
+    private GeneratedFile hostStep(Descriptor d, ProtectedPaths paths) {
         Map<String, Object> view = new LinkedHashMap<>();
-        view.put("output", OUTPUT_DIR);
+        view.put("output", d.output().path());
         view.put("runDir", ImageLayout.HOST_RUN_DIR);
         view.put("paths", paths.entries().stream().filter(e -> !e.inGitDir())
                 .map(e -> Map.of("path", e.name(), "directory", e.directory())).toList());
@@ -114,9 +115,16 @@ public final class Generator {
         List<String> mounts = new ArrayList<>(List.of(
                 "source=claude-devc-${devcontainerId}-config,target=" + claudeConfigDir(d) + ",type=volume",
                 "source=claude-devc-${devcontainerId}-history,target=/commandhistory,type=volume"));
-        mounts.addAll(WorkspaceMounts.of(paths, OUTPUT_DIR));
+        for (String cache : caches(d)) {
+            mounts.add("source=claude-devc-${devcontainerId}-" + cache.replaceAll("[^a-z0-9]+", "-")
+                    .replaceAll("^-|-$", "") + ",target=" + d.home() + "/" + cache + ",type=volume");
+        }
+        mounts.addAll(WorkspaceMounts.of(paths, d.output().path()));
         view.put("mounts", JsonText.of(mounts, 2));
-        view.put("initializeCommand", JsonText.of(WorkspaceMounts.initializeCommand(OUTPUT_DIR), 2));
+        view.put("initializeCommand", JsonText.of(WorkspaceMounts.initializeCommand(d.output().path()), 2));
+        Map<String, String> remoteEnv = new TreeMap<>(Forwarding.remoteEnv(d.workspace().forwardGitCredentials()));
+        remoteEnv.put("PATH", "${containerEnv:PATH}:" + String.join(":", userPath(d)));
+        view.put("remoteEnv", JsonText.of(remoteEnv, 2));
         Map<String, String> env = new TreeMap<>(d.containerEnv());
         env.put("CLAUDE_CONFIG_DIR", claudeConfigDir(d));
         d.proxy().ifPresent(proxy -> env.putAll(proxy.environment()));
@@ -124,7 +132,6 @@ public final class Generator {
         view.put("extensions", JsonText.of(d.vscode().extensions(), 6));
         view.put("settings", JsonText.of(new TreeMap<>(d.vscode().settings()), 6));
         view.put("postStartCommand", JsonText.of(ImageLayout.WAIT_COMMAND, 2));
-        view.put("remoteEnv", JsonText.of(Forwarding.remoteEnv(d.workspace().forwardGitCredentials()), 2));
         view.put("postAttachCommand", JsonText.of(ImageLayout.ATTACH_COMMAND, 2));
         return GeneratedFile.text("devcontainer.json", render(DEVCONTAINER_TEMPLATE, view), false);
     }
@@ -136,6 +143,7 @@ public final class Generator {
         view.put("user", d.user());
         view.put("home", d.home());
         List<String> packages = new ArrayList<>(BASE_PACKAGES);
+        d.toolchains().fromDebian().forEach(t -> packages.addAll(t.ecosystem().debianPackages()));
         if (d.claudeCode().install() == ClaudeCode.Install.NPM) {
             packages.add("nodejs");
             packages.add("npm");
@@ -155,6 +163,17 @@ public final class Generator {
         view.put("attachPath", ImageLayout.ATTACH);
         view.put("forwardGitCredentials", d.workspace().forwardGitCredentials());
         view.put("forwardFlag", ImageLayout.FORWARD_GIT_CREDENTIALS_FLAG);
+        view.put("systemPath", String.join(":", SYSTEM_PATH));
+        view.put("systemDirs", String.join("|", SYSTEM_PATH));
+        view.put("toolchainHomes", d.toolchains().list().stream()
+                .flatMap(t -> t.ecosystem().officialHomes().stream()).sorted().map(h -> " " + h)
+                .reduce("", String::concat));
+        view.put("caches", caches(d).stream().map(c -> Map.of("path", d.home() + "/" + c)).toList());
+        Map<String, String> homeEnv = new TreeMap<>();
+        d.toolchains().list().forEach(t -> t.ecosystem().homeEnvironment()
+                .forEach((k, v) -> homeEnv.put(k, d.home() + "/" + v)));
+        view.put("homeEnv", homeEnv.entrySet().stream().map(e -> Map.of("name", e.getKey(), "value", e.getValue()))
+                .toList());
         view.put("sudoCommands", ImageLayout.SUDO_COMMANDS.stream().map(c -> Map.of("command", c)).toList());
         return GeneratedFile.text("Dockerfile", render(DOCKERFILE_TEMPLATE, view), false);
     }
@@ -202,6 +221,28 @@ public final class Generator {
             }
         }
         return files;
+    }
+
+    /** The user's caches (relative to the home folder), each on a per-project volume. */
+    static List<String> caches(Descriptor d) {
+        return d.toolchains().list().stream().flatMap(t -> t.ecosystem().caches().stream()).sorted().distinct()
+                .toList();
+    }
+
+    /**
+     * Folders the user's own tools install into: on the user's PATH (remoteEnv), after everything else, and never
+     * on root's (the image's ENV), since the agent can write them.
+     */
+    static List<String> userPath(Descriptor d) {
+        List<String> path = new ArrayList<>(List.of(d.home() + "/.local/bin"));
+        d.toolchains().list().forEach(t -> {
+            switch (t.ecosystem()) {
+                case GO -> path.add(d.home() + "/go/bin");
+                case RUST -> path.add(d.home() + "/.cargo/bin");
+                default -> { }
+            }
+        });
+        return path;
     }
 
     private static String claudeConfigDir(Descriptor d) {

@@ -94,6 +94,10 @@ public record ProtectedPaths(List<Entry> entries, List<String> warnings) {
         String output = outputDir.endsWith("/") ? outputDir : outputDir + "/";
         put(byName, new Entry(output, true, "devcontainer.json's initializeCommand runs on the host at the next "
                 + "start; runArgs, mounts, the Dockerfile and the firewall take effect at the next rebuild"));
+        // The IDE's own configuration folder, whether or not claude-devc renders into it: a project's own
+        // devcontainer.json beside ours has an initializeCommand too.
+        put(byName, new Entry(DEFAULT_OUTPUT + "/", true, "a devcontainer.json in it runs its initializeCommand on "
+                + "the host when the folder is opened"));
         put(byName, new Entry(descriptorFile, true, "the next claude-devc generate renders the container and its "
                 + "allowlist from it"));
         GIT.forEach(e -> put(byName, e));
@@ -122,8 +126,14 @@ public record ProtectedPaths(List<Entry> entries, List<String> warnings) {
         return new ProtectedPaths(List.copyOf(byName.values()), warnings);
     }
 
+    /** Adds an entry unless it is, or lies in, a folder already protected (a mount over it would add nothing). */
     private static void put(Map<String, Entry> byName, Entry entry) {
-        byName.putIfAbsent(entry.name(), entry);
+        for (Entry e : byName.values()) {
+            if (e.name().equals(entry.name()) || (e.directory() && entry.path().startsWith(e.path()))) {
+                return;
+            }
+        }
+        byName.put(entry.name(), entry);
     }
 
     /** The paths, relative to the workspace (folders end with {@code /}). */
