@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code inspect}: what the agent in a running dev container can reach besides the network. */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = {"Reports what the agent in a running dev container can reach besides the network.",
+        description = {"Reports what a dev container's agent can reach beyond the network.",
             "",
             "Through the Docker API, as root with a fixed environment: protected workspace paths the agent "
                 + "can write, forwarded sockets (SSH agent, GPG, VS Code IPC, Docker), git and Docker "
