@@ -71,11 +71,7 @@ public final class DevcontainerCheck {
                 problems.add("runArgs lacks --cap-add=" + cap + " (the firewall cannot be applied without it)");
             }
         }
-        for (String arg : runArgs) {
-            if (arg.startsWith("--privileged") || arg.startsWith("--network=host") || arg.equals("--net=host")) {
-                problems.add("runArgs has " + arg + ", which defeats the firewall");
-            }
-        }
+        // What defeats the firewall or the read-only mounts (privileged, host network, ...): BoundaryCheck.
         String remoteUser = json.path("remoteUser").asText("");
         if (remoteUser.isEmpty() || remoteUser.equals("root")) {
             problems.add("remoteUser must be a non-root user (is '" + remoteUser + "')");
@@ -122,9 +118,12 @@ public final class DevcontainerCheck {
                     while (parser.nextToken() == JsonToken.FIELD_NAME) {
                         String name = parser.currentName();
                         var at = parser.currentTokenLocation();
-                        StartupVariables.refusal(name).ifPresent(reason -> problems.add(at.getLineNr() + ":"
-                                + at.getColumnNr() + ": " + key + "." + name + ": " + reason));
-                        parser.nextToken();
+                        // Set to "" is how a variable is emptied (the IDE's forwarded helpers): that is fine.
+                        boolean emptied = parser.nextToken() == JsonToken.VALUE_STRING && parser.getText().isEmpty();
+                        if (!emptied) {
+                            StartupVariables.refusal(name).ifPresent(reason -> problems.add(at.getLineNr() + ":"
+                                    + at.getColumnNr() + ": " + key + "." + name + ": " + reason));
+                        }
                         parser.skipChildren();
                     }
                 } else {
