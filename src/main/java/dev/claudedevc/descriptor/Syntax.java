@@ -3,6 +3,7 @@ package dev.claudedevc.descriptor;
 import dev.claudedevc.model.Cidr;
 import dev.claudedevc.model.DomainRule;
 import dev.claudedevc.model.Endpoint;
+import java.util.List;
 import java.util.Locale;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -293,6 +294,7 @@ public final class Syntax {
                     throw new IllegalArgumentException("'" + text + "' has host bits set after /" + prefix);
                 }
             }
+            embeddedIpv4(text, groups, prefix);
             return new Cidr(formatIpv6(groups), prefix, true);
         }
         String[] octets = ipv4(address).split("\\.");
@@ -308,6 +310,41 @@ public final class Syntax {
                     + (network & 255) + "/" + prefix + "?");
         }
         return new Cidr(address, prefix, false);
+    }
+
+    /**
+     * IPv6 prefixes that carry an IPv4 address in their low bits, so that a range over one of them reaches IPv4
+     * destinations: IPv4-mapped, IPv4-compatible, SIIT, NAT64 (well-known and local-use), 6to4, Teredo.
+     */
+    static final List<String> IPV4_EMBEDDING = List.of("::ffff:0:0/96", "::/96", "::ffff:0:0:0/96", "64:ff9b::/96",
+            "64:ff9b:1::/48", "2002::/16", "2001::/32");
+
+    /**
+     * Refuses an IPv6 range that contains one of {@link #IPV4_EMBEDDING} (all of IPv4 through the back door), or
+     * lies inside one and covers more than an IPv4 /8 through it (the IPv4 width rule).
+     */
+    private static void embeddedIpv4(String text, int[] groups, int prefix) {
+        for (String embedding : IPV4_EMBEDDING) {
+            int slash = embedding.indexOf('/');
+            int[] e = parseIpv6(embedding.substring(0, slash));
+            int ePrefix = Integer.parseInt(embedding.substring(slash + 1));
+            int common = Math.min(prefix, ePrefix);
+            boolean overlap = true;
+            for (int bit = 0; bit < common && overlap; bit++) {
+                overlap = (groups[bit / 16] >> (15 - bit % 16) & 1) == (e[bit / 16] >> (15 - bit % 16) & 1);
+            }
+            if (!overlap) {
+                continue;
+            }
+            if (prefix <= ePrefix) {
+                throw new IllegalArgumentException("'" + text + "' contains " + embedding + ", which embeds all of"
+                        + " IPv4 (every IPv4 address would be reachable through it)");
+            }
+            if (prefix < ePrefix + 8) {
+                throw new IllegalArgumentException("'" + text + "' is too broad: inside " + embedding + " (IPv4"
+                        + " embedded) it covers more than an IPv4 /8; at most /" + (ePrefix + 8));
+            }
+        }
     }
 
     /**

@@ -284,4 +284,22 @@ class SyntaxTest {
         }
         assertEquals(5353, Syntax.allowedPort(5353));
     }
+
+    /** IPv6 ranges that reach IPv4 destinations (mapped, compatible, SIIT, NAT64, 6to4, Teredo), or contain them. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"::ffff:0:0/96", "::/96", "::ffff:0:0:0/96",
+        "64:ff9b::/96", "64:ff9b:1::/48", "2002::/16", "2001::/32", "::/16", "::ffff:0:0/97", "64:ff9b::/100",
+        "2002::/20", "2001::/36", "64:ff9b::/32", "2001::/16", "64:ff9b:1::/50", "::/80"})
+    void ipv6RangesThatEmbedIpv4AreRefused(String range) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Syntax.cidr(range));
+        assertTrue(e.getMessage().contains("embeds all of IPv4") || e.getMessage().contains("IPv4 embedded"),
+                e.getMessage());
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"fd12:3456:789a::/48", "2001:db8::/32",
+        "64:ff9b::a00:0/104", "2002:c000:200::/40", "::ffff:c000:200/120", "2606:4700::/32", "::1/128"})
+    void otherIpv6RangesStayAllowed(String range) {
+        Syntax.cidr(range);
+    }
 }
