@@ -69,6 +69,10 @@ public final class DescriptorReader {
             "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy", "PATH", "TZ"),
             ImageLayout.TRUST_VARIABLES.stream()).toList();
 
+    /** The IANA zones the JDK knows (the image's tzdata has the same names), without the JDK's legacy aliases. */
+    static final java.util.Set<String> ZONES = java.time.ZoneId.getAvailableZoneIds().stream()
+            .filter(z -> !z.startsWith("SystemV/")).collect(java.util.stream.Collectors.toCollection(TreeSet::new));
+
     private final PresetCatalog presets;
 
     public DescriptorReader(PresetCatalog presets) {
@@ -234,6 +238,11 @@ public final class DescriptorReader {
                 (n, p) -> top.checkedString(n, p, Syntax.PACKAGE, "a Debian package name (name or name=version)"))));
         String timezone = top.string("timezone", Syntax.TIMEZONE, "a time zone name such as Europe/Berlin or UTC")
                 .orElse("UTC");
+        if (!ZONES.contains(timezone)) {
+            throw top.source().error(top.node("timezone").orElseThrow(), "timezone", "'" + timezone + "' is not an"
+                    + " IANA time zone" + Fields.suggestion(timezone, ZONES) + " (e.g. Europe/Berlin, America/New_York,"
+                    + " UTC)");
+        }
         ClaudeCode claudeCode = top.section("claudeCode", CLAUDE_KEYS).map(this::claudeCode)
                 .orElse(new ClaudeCode(ClaudeCode.Install.NATIVE, "latest"));
         NetworkPolicy network = network(top.section("network", NETWORK_KEYS));

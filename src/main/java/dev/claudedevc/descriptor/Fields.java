@@ -184,7 +184,7 @@ final class Fields {
                 : node.typeName();
     }
 
-    private static String suggestion(String key, Collection<String> allowed) {
+    static String suggestion(String key, Collection<String> allowed) {
         String best = null;
         int bestDistance = 3;
         for (String candidate : allowed) {

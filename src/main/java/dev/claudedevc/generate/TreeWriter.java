@@ -72,6 +72,7 @@ public final class TreeWriter {
             Map<String, String> previous) {
         List<Path> conflicts = new ArrayList<>();
         List<Path> editedStale = new ArrayList<>();
+        List<Path> edited = new ArrayList<>();
         List<Outcome> plan = new ArrayList<>();
         Set<String> current = new HashSet<>();
         refuseLinks(root, root);
@@ -81,6 +82,9 @@ public final class TreeWriter {
             Outcome outcome = plan(target, file);
             if (outcome == Outcome.UPDATED && !force && !unedited(target, previous.get(file.path()))) {
                 conflicts.add(target);
+                if (previous.containsKey(file.path())) {
+                    edited.add(target);
+                }
             }
             plan.add(outcome);
             current.add(file.path());
@@ -104,6 +108,12 @@ public final class TreeWriter {
             }
             if (!editedStale.isEmpty()) {
                 parts.add("refusing to delete " + join(editedStale) + " (no longer generated, but edited since)");
+            }
+            if (!edited.isEmpty()) {
+                parts.add(join(edited) + (edited.size() == 1 ? " was" : " were") + " edited by hand since claude-devc"
+                        + " generated " + (edited.size() == 1 ? "it" : "them") + ": to keep the edit, copy the file"
+                        + " away (or make it a team template, --templates DIR), then run with --force and merge it back;"
+                        + " to discard it, run with --force");
             }
             throw new ClaudeDevcException(ClaudeDevcException.Kind.REFUSED_OVERWRITE, String.join("; ", parts)
                     + " (nothing was written; use --force to " + (conflicts.isEmpty() ? "delete)" : "replace)"));

@@ -60,4 +60,30 @@ class ProjectPathsTest {
             assertFalse(Files.exists(project.resolve(".devcontainer")));
         }
     }
+
+    @Test
+    void aHandEditIsNamedWithHowToKeepOrDiscardIt(@TempDir Path project) throws IOException {
+        Files.writeString(project.resolve("claude-devc.yaml"), "name: demo\nclaudeCode: {install: none}\n");
+        CliRun.of("generate", "-C", project.toString()).exits(0);
+        Path dockerfile = project.resolve(".devcontainer/Dockerfile");
+        Files.writeString(dockerfile, Files.readString(dockerfile) + "RUN echo my edit\n");
+        Files.writeString(project.resolve("claude-devc.yaml"), "name: demo\nclaudeCode: {install: none}\n"
+                + "packages: [jq]\n");
+        CliRun run = CliRun.of("generate", "-C", project.toString());
+        assertEquals(ExitCodes.REFUSED_OVERWRITE, run.exitCode(), run.err());
+        assertTrue(run.err().contains(dockerfile + " was edited by hand since claude-devc generated it: to keep the"
+                + " edit, copy the file away"), run.err());
+        assertTrue(run.err().contains("to discard it, run with --force"), run.err());
+        assertTrue(Files.readString(dockerfile).contains("my edit"));
+        CliRun.of("generate", "-C", project.toString(), "--force").exits(0);
+        assertFalse(Files.readString(dockerfile).contains("my edit"));
+    }
+
+    @Test
+    void everyZoneTheJdkKnowsIsAccepted(@TempDir Path project) throws IOException {
+        for (String zone : java.util.List.of("UTC", "Europe/Berlin", "America/Argentina/Buenos_Aires", "Etc/GMT+5")) {
+            Files.writeString(project.resolve("claude-devc.yaml"), "name: demo\ntimezone: " + zone + "\n");
+            CliRun.of("generate", "-C", project.toString(), "--force").exits(0);
+        }
+    }
 }
