@@ -144,6 +144,8 @@ public final class DescriptorReader {
     }
 
     private static String decode(byte[] bytes, Located.Source source) {
+        boolean tabIndents = source.format().equals("YAML");
+        int indentEnd = 1;
         int start = bytes.length >= 3 && (bytes[0] & 0xff) == 0xef && (bytes[1] & 0xff) == 0xbb
                 && (bytes[2] & 0xff) == 0xbf ? 3 : 0;
         String text;
@@ -175,12 +177,24 @@ public final class DescriptorReader {
             if (c == '\n') {
                 line++;
                 column = 1;
+                indentEnd = 1;
                 continue;
             }
             // YAML reads NEL (U+0085) and a lone CR as line breaks: text that looks like one line could hold two.
             boolean loneReturn = c == '\r' && (i + 1 == text.length() || text.charAt(i + 1) != '\n');
             if ((Fields.isControl(c) && c != '\t' && c != '\r') || loneReturn || c == 0xfeff) {
-                throw source.error(line, column, "", String.format("control character U+%04X is not allowed", (int) c));
+                throw source.error(line, column, "", String.format((c >= 0x200b && c <= 0x200f) || (c >= 0x202a && c <= 0x202e)
+                        || (c >= 0x2066 && c <= 0x2069) || c == 0x061c || c == 0x2060
+                        ? "invisible character U+%04X (bidirectional or zero-width) is not allowed: it makes the"
+                        + " text read differently from what it is" : "control character U+%04X is not allowed", (int) c));
+            }
+            if (c == '\t' && tabIndents && column == indentEnd) {
+                throw source.error(line, column, "", "a tab is used for indentation; YAML indents with spaces only");
+            }
+            if (c != ' ' && c != '\t' && column == indentEnd) {
+                indentEnd = -1;
+            } else if (c == ' ' && column == indentEnd) {
+                indentEnd++;
             }
             column++;
         }

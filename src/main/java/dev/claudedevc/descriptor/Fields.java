@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * A validated view of one mapping: typed getters that fail with a located message naming the key path.
  * Unknown keys are refused when the view is made.
  */
-final class Fields {
+public final class Fields {
 
     private final Located.Source source;
     private final Node.MapNode map;
@@ -161,9 +161,20 @@ final class Fields {
         return text.chars().anyMatch(Fields::isControl);
     }
 
-    /** C0 and C1 controls, DEL, and the Unicode line and paragraph separators. */
+    /**
+     * C0 and C1 controls, DEL, the Unicode line and paragraph separators, and the invisible characters that make
+     * text read differently from what it is: bidirectional overrides, embeddings, isolates and marks, zero-width
+     * spaces and joiners, the word joiner and the byte-order mark.
+     */
     static boolean isControl(int c) {
-        return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 || c == 0x2029;
+        return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 || c == 0x2029
+                || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) || c == 0x200e || c == 0x200f
+                || c == 0x061c || (c >= 0x200b && c <= 0x200d) || c == 0x2060 || c == 0xfeff;
+    }
+
+    /** The text with controls and invisible characters as backslash-u escapes, for a one-line message. */
+    public static String printableText(String text) {
+        return printable(text);
     }
 
     /** The text with control characters shown as escapes, so a message stays on one line. */

@@ -63,7 +63,7 @@ final class TreeParser {
             return root;
         } catch (JsonProcessingException e) {
             JsonLocation where = e.getLocation();
-            String reason = e.getOriginalMessage().lines().findFirst().orElse("syntax error");
+            String reason = ParserMessages.plain(e.getOriginalMessage());
             throw source.error(where == null ? 1 : Math.max(1, where.getLineNr()),
                     where == null ? 1 : Math.max(1, where.getColumnNr()), "", "not valid " + source.format() + ": "
                             + reason);

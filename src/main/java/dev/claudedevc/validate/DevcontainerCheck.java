@@ -44,7 +44,7 @@ public final class DevcontainerCheck {
             var where = e.getLocation();
             throw new ClaudeDevcException(ClaudeDevcException.Kind.INVALID_OUTPUT, origin + ":"
                     + (where == null ? "" : where.getLineNr() + ":" + where.getColumnNr() + ":") + " not valid JSONC: "
-                    + e.getOriginalMessage());
+                    + dev.claudedevc.descriptor.ParserMessages.plain(e.getOriginalMessage()));
         }
     }
 
