@@ -85,13 +85,12 @@ final class AuditCommand implements Callable<Integer> {
         return new String[] {read(source.log), status == null ? "" : read(status)};
     }
 
+    /** Larger copies of the firewall's records are refused: the resolver's log is rotated well below this. */
+    static final long MAX_RECORD_BYTES = 256L * 1024 * 1024;
+
     private static String read(Path file) {
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new ClaudeDevcException(ClaudeDevcException.Kind.IO, "cannot read " + file + ": " + e.getMessage(),
-                    e);
-        }
+        return new String(dev.claudedevc.BoundedFiles.read(file, MAX_RECORD_BYTES, ClaudeDevcException.Kind.IO,
+                file.toString()), StandardCharsets.UTF_8);
     }
 
     private static String[] fromContainer(String container) {

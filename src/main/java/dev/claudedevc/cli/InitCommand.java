@@ -285,7 +285,8 @@ final class InitCommand implements Callable<Integer> {
                 return Map.of("entry", Syntax.domainRule(a).toString());
             } catch (IllegalArgumentException e) {
                 throw new ClaudeDevcException(ClaudeDevcException.Kind.INVALID_DESCRIPTOR,
-                        "--allow " + a + ": " + e.getMessage());
+                        "--allow " + dev.claudedevc.descriptor.Fields.printableText(a) + ": "
+                                + dev.claudedevc.descriptor.Fields.printableText(e.getMessage()));
             }
         }).toList());
         return view;
@@ -294,7 +295,8 @@ final class InitCommand implements Callable<Integer> {
     private static String requireMatch(String value, java.util.regex.Pattern pattern, String option) {
         if (!pattern.matcher(value).matches()) {
             throw new ClaudeDevcException(ClaudeDevcException.Kind.INVALID_DESCRIPTOR,
-                    option + " '" + value + "' is not valid (must match " + pattern + ")");
+                    option + " '" + dev.claudedevc.descriptor.Fields.printableText(value) + "' is not valid (must match "
+                            + pattern + ")");
         }
         return value;
     }

@@ -107,25 +107,9 @@ public final class DescriptorReader {
 
     /** Reads and validates one descriptor file. */
     public LoadedDescriptor read(Path file) {
-        byte[] bytes;
-        try {
-            long size = Files.size(file);
-            if (size > MAX_BYTES) {
-                throw new ClaudeDevcException(ClaudeDevcException.Kind.INVALID_DESCRIPTOR,
-                        Located.Source.display(file) + ": " + size + " bytes is over the " + MAX_BYTES
-                                + "-byte limit for a descriptor");
-            }
-            // Bounded even when the size says nothing (a device, a pipe): parse() refuses anything over the limit.
-            try (InputStream in = Files.newInputStream(file)) {
-                bytes = in.readNBytes(MAX_BYTES + 1);
-            }
-        } catch (NoSuchFileException e) {
-            throw new ClaudeDevcException(ClaudeDevcException.Kind.IO,
-                    Located.Source.display(file) + ": no such file");
-        } catch (IOException e) {
-            throw new ClaudeDevcException(ClaudeDevcException.Kind.INVALID_DESCRIPTOR,
-                    Located.Source.display(file) + ": cannot read: " + e.getMessage(), e);
-        }
+        // Checked before opening: a FIFO would block for ever, a device never end.
+        byte[] bytes = dev.claudedevc.BoundedFiles.read(file, MAX_BYTES, ClaudeDevcException.Kind.INVALID_DESCRIPTOR,
+                Located.Source.display(file));
         Descriptor descriptor = parse(bytes, file);
         return new LoadedDescriptor(file, descriptor, sha256(bytes));
     }

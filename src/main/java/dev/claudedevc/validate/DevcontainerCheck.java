@@ -207,21 +207,40 @@ public final class DevcontainerCheck {
         SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2019_09);
         try (InputStream in = open(schemaLocation)) {
             schema = registry.getSchema(in, InputFormat.JSON);
+        } catch (ClaudeDevcException e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
             throw new ClaudeDevcException(ClaudeDevcException.Kind.IO,
                     "cannot load the schema " + schemaLocation + ": " + e.getMessage(), e);
         }
         List<String> problems = new ArrayList<>();
-        for (Error error : schema.validate(json)) {
-            problems.add(error.toString());
+        try {
+            for (Error error : schema.validate(json)) {
+                problems.add(error.toString());
+            }
+        } catch (RuntimeException e) {
+            // A $ref the validator cannot load (a remote schema, offline; a relative one it cannot place).
+            Throwable cause = e;
+            while (cause.getCause() != null && cause.getCause() != cause) {
+                cause = cause.getCause();
+            }
+            throw new ClaudeDevcException(ClaudeDevcException.Kind.IO, "cannot use the schema " + schemaLocation
+                    + ": a schema it refers to ($ref) cannot be loaded (" + cause.getClass().getSimpleName() + ": "
+                    + String.valueOf(cause.getMessage()).lines().findFirst().orElse("") + "); use a schema whose"
+                    + " references are all inside it, such as devContainer.base.schema.json", e);
         }
         return problems;
     }
 
+    /** A schema file is never this large. */
+    static final long MAX_SCHEMA_BYTES = 8L * 1024 * 1024;
+
+    /** The schema's bytes: a regular file or a URL (with timeouts), bounded; see {@link dev.claudedevc.BoundedFiles}. */
     private static InputStream open(String location) throws IOException {
-        if (location.startsWith("http://") || location.startsWith("https://") || location.startsWith("file:")) {
-            return URI.create(location).toURL().openStream();
-        }
-        return Files.newInputStream(Path.of(location));
+        byte[] bytes = location.startsWith("http://") || location.startsWith("https://") || location.startsWith("file:")
+                ? dev.claudedevc.BoundedFiles.read(URI.create(location), MAX_SCHEMA_BYTES, ClaudeDevcException.Kind.IO)
+                : dev.claudedevc.BoundedFiles.read(Path.of(location), MAX_SCHEMA_BYTES, ClaudeDevcException.Kind.IO,
+                        location);
+        return new java.io.ByteArrayInputStream(bytes);
     }
 }
