@@ -47,7 +47,8 @@ public final class DescriptorReader {
 
     static final List<String> TOP_KEYS = List.of("name", "image", "user", "packages", "timezone", "claudeCode",
             "network", "vscode", "containerEnv", "caCertificates", "proxy");
-    static final List<String> CLAUDE_KEYS = List.of("install", "version");
+    static final List<String> CLAUDE_KEYS = List.of("install", "version", "permissionMode", "denyRead",
+            "nonEssential", "settings");
     static final List<String> NETWORK_KEYS = List.of("mode", "ipv6", "presets", "allowedDomains", "deniedDomains",
             "allowedCidrs", "ports", "hostAccess", "verify");
     static final List<String> HOST_ACCESS_KEYS = List.of("ports");
@@ -231,7 +232,27 @@ public final class DescriptorReader {
         ClaudeCode.Install install = f.enumValue("install", ClaudeCode.Install.class).orElse(ClaudeCode.Install.NATIVE);
         String version = f.string("version", Syntax.CLAUDE_VERSION, "latest, stable or a version such as 1.0.44")
                 .orElse("latest");
-        return new ClaudeCode(install, version);
+        ClaudeCode.PermissionMode mode = f.node("permissionMode").map(n -> {
+            String text = f.string(n, f.path("permissionMode"));
+            return ClaudeCode.PermissionMode.of(text).orElseThrow(() -> f.source().error(n, f.path("permissionMode"),
+                    "'" + Fields.printable(text) + "' is not one of default, acceptEdits, auto, bypassPermissions"));
+        }).orElse(ClaudeCode.PermissionMode.DEFAULT);
+        List<String> denyRead = distinct(f, "denyRead", f.list("denyRead", (n, p) -> f.checkedString(n, p,
+                Syntax.SECRET_PATH, "a path or pattern relative to the workspace (e.g. .env or secrets/**; no leading"
+                        + " / or ~, no ..)")));
+        List<ClaudeCode.Traffic> traffic = distinct(f, "nonEssential", f.list("nonEssential", (n, p) -> {
+            String text = f.string(n, p);
+            return ClaudeCode.Traffic.of(text).orElseThrow(() -> f.source().error(n, p, "'" + Fields.printable(text)
+                    + "' is not one of " + String.join(", ", java.util.Arrays.stream(ClaudeCode.Traffic.values())
+                            .map(ClaudeCode.Traffic::spelling).toList())));
+        }));
+        if (traffic.contains(ClaudeCode.Traffic.FEATURE_FLAGS) && !traffic.contains(ClaudeCode.Traffic.TELEMETRY)) {
+            throw f.source().error(f.node("nonEssential").orElseThrow(), f.path("nonEssential"), "featureFlags needs"
+                    + " telemetry too: Claude Code's DISABLE_TELEMETRY also stops feature-flag fetching");
+        }
+        Map<String, Object> settings = f.node("settings").map(n -> ManagedSettingsRules.read(f.source(), n,
+                f.path("settings"))).orElse(Map.of());
+        return new ClaudeCode(install, version, mode, denyRead, new LinkedHashSet<>(traffic), settings);
     }
 
     private NetworkPolicy network(Optional<Fields> section) {
@@ -315,7 +336,7 @@ public final class DescriptorReader {
     }
 
     /** A settings value as plain Java (Map/List/String/Long/Double/Boolean); strings free of control characters. */
-    private static Object jsonValue(Located.Source source, Node node, String at) {
+    static Object jsonValue(Located.Source source, Node node, String at) {
         if (node instanceof Node.MapNode map) {
             Map<String, Object> out = new LinkedHashMap<>();
             map.entries().forEach((k, e) -> {

@@ -42,6 +42,14 @@ public final class Syntax {
             "https?://[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?(?::[0-9]{1,5})?/?");
     public static final Pattern NO_PROXY = Pattern.compile("\\.?[a-z0-9](?:[a-z0-9.:-]*[a-z0-9])?(?:/[0-9]{1,3})?");
     public static final Pattern CERT_PATH = Pattern.compile("(?:[A-Za-z0-9_][A-Za-z0-9_.-]*/)*[A-Za-z0-9_][A-Za-z0-9_.-]*\\.(?:crt|pem)");
+    /**
+     * A workspace-relative path or gitignore-style pattern naming files Claude Code must not read (a secret):
+     * {@code .env}, {@code secrets/**}, {@code config/*.key}. No leading {@code /} or {@code ~}, no {@code ..}.
+     */
+    public static final Pattern SECRET_PATH = Pattern.compile(
+            "(?!.*(?:^|/)\\.\\.(?:/|$))[A-Za-z0-9_.*?-][A-Za-z0-9_.*?-]*(?:/[A-Za-z0-9_.*?-]+)*");
+    /** A Claude Code settings key (its own keys are camelCase words). */
+    public static final Pattern CLAUDE_SETTING_KEY = Pattern.compile("[A-Za-z][A-Za-z0-9]{0,63}");
     public static final Pattern PRESET_NAME = Pattern.compile("[a-z][a-z0-9-]{0,31}");
 
     private static final Pattern LABEL = Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?");

@@ -67,7 +67,9 @@ public final class Generator {
         tree.add(dockerfile(d));
         tree.add(script(FIREWALL_SCRIPT, "claude-devc-firewall.sh"));
         tree.add(script(ENTRYPOINT_SCRIPT, "claude-devc-entrypoint.sh"));
-        tree.add(policy(d));
+        FirewallPolicy policy = FirewallPolicy.of(d, presets);
+        tree.add(policy(d, policy));
+        tree.add(ManagedSettings.render(d, policy, java.util.Optional.of(loaded.file().getFileName().toString())));
         caCertificates(d, loaded.projectDir()).forEach(tree::add);
         tree.add(Manifest.of(tree));
         return tree;
@@ -88,6 +90,7 @@ public final class Generator {
         view.put("extensions", JsonText.of(d.vscode().extensions(), 6));
         view.put("settings", JsonText.of(new TreeMap<>(d.vscode().settings()), 6));
         view.put("postStartCommand", JsonText.of(ImageLayout.WAIT_COMMAND, 2));
+        view.put("workspace", ImageLayout.WORKSPACE);
         return GeneratedFile.text("devcontainer.json", render(DEVCONTAINER_TEMPLATE, view), false);
     }
 
@@ -112,6 +115,11 @@ public final class Generator {
         view.put("firewallPath", FIREWALL_PATH);
         view.put("entrypointPath", ImageLayout.ENTRYPOINT);
         view.put("policyPath", POLICY_PATH);
+        view.put("managedSettingsFile", ManagedSettings.FILE);
+        view.put("managedSettingsPath", ImageLayout.MANAGED_SETTINGS);
+        view.put("managedSettingsDir", ImageLayout.MANAGED_SETTINGS.substring(0,
+                ImageLayout.MANAGED_SETTINGS.lastIndexOf('/')));
+        view.put("workspace", ImageLayout.WORKSPACE);
         view.put("sudoCommands", ImageLayout.SUDO_COMMANDS.stream().map(c -> Map.of("command", c)).toList());
         return GeneratedFile.text("Dockerfile", render(DOCKERFILE_TEMPLATE, view), false);
     }
@@ -122,8 +130,7 @@ public final class Generator {
         return GeneratedFile.text(name, new String(script, java.nio.charset.StandardCharsets.UTF_8), true);
     }
 
-    private GeneratedFile policy(Descriptor d) {
-        FirewallPolicy policy = FirewallPolicy.of(d, presets);
+    private GeneratedFile policy(Descriptor d, FirewallPolicy policy) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("project", d.name());
         view.put("mode", policy.mode());

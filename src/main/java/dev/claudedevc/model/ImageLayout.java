@@ -11,6 +11,13 @@ public final class ImageLayout {
     public static final String ENTRYPOINT = "/usr/local/sbin/claude-devc-entrypoint";
     /** The rendered policy, root-owned 0644. */
     public static final String POLICY = "/etc/claude-devc/policy.conf";
+    /**
+     * Claude Code's managed settings on Linux, root-owned 0644: the highest-precedence settings file, which the
+     * user's and the project's settings cannot override.
+     */
+    public static final String MANAGED_SETTINGS = "/etc/claude-code/managed-settings.json";
+    /** Where the project is mounted inside the container (devcontainer.json workspaceFolder, the image's WORKDIR). */
+    public static final String WORKSPACE = "/workspace";
     /** The resolver's query log, readable by every user. */
     public static final String DNS_LOG = "/var/log/claude-devc/dns.log";
 
