@@ -35,6 +35,7 @@ public final class Generator {
     static final String POLICY_TEMPLATE = "templates/claude-devc-policy.conf.mustache";
     static final String FIREWALL_SCRIPT = "firewall/claude-devc-firewall.sh";
     static final String ENTRYPOINT_SCRIPT = "firewall/claude-devc-entrypoint.sh";
+    static final String DENIALS_SCRIPT = "firewall/claude-devc-denials.sh";
 
     /** Packages the firewall, its self-test and `verify` need in every image. */
     static final List<String> BASE_PACKAGES = List.of("bind9-dnsutils", "ca-certificates", "curl", "dnsmasq-base",
@@ -67,6 +68,7 @@ public final class Generator {
         tree.add(dockerfile(d));
         tree.add(script(FIREWALL_SCRIPT, "claude-devc-firewall.sh"));
         tree.add(script(ENTRYPOINT_SCRIPT, "claude-devc-entrypoint.sh"));
+        tree.add(script(DENIALS_SCRIPT, "claude-devc-denials.sh"));
         FirewallPolicy policy = FirewallPolicy.of(d, presets);
         tree.add(policy(d, policy));
         tree.add(ManagedSettings.render(d, policy, java.util.Optional.of(loaded.file().getFileName().toString())));
@@ -114,6 +116,7 @@ public final class Generator {
         view.put("claudeConfigDir", claudeConfigDir(d));
         view.put("firewallPath", FIREWALL_PATH);
         view.put("entrypointPath", ImageLayout.ENTRYPOINT);
+        view.put("denialsPath", ImageLayout.DENIALS);
         view.put("policyPath", POLICY_PATH);
         view.put("managedSettingsFile", ManagedSettings.FILE);
         view.put("managedSettingsPath", ImageLayout.MANAGED_SETTINGS);

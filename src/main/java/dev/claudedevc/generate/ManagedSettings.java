@@ -98,6 +98,7 @@ public final class ManagedSettings {
                 }
             }
         }
+        root.put("hooks", denialHooks());
         root.put("permissions", permissions);
         root.put("env", env);
         return root;
@@ -105,6 +106,20 @@ public final class ManagedSettings {
 
     static GeneratedFile render(Descriptor d, FirewallPolicy policy, java.util.Optional<String> descriptorFile) {
         return GeneratedFile.text(FILE, JsonText.of(settings(d, policy, descriptorFile), 0) + "\n", false);
+    }
+
+    /**
+     * After a Bash command (failed, or exited 0 despite a blocked request), the firewall's denials of the last
+     * minute go to the model as the hook's additional context, so a blocked host does not look like a typo or an
+     * outage. The command prints nothing when there are none.
+     */
+    private static Map<String, Object> denialHooks() {
+        Map<String, Object> hooks = new TreeMap<>();
+        for (String event : List.of("PostToolUse", "PostToolUseFailure")) {
+            hooks.put(event, List.of(Map.of("matcher", "Bash", "hooks", List.of(Map.of("type", "command",
+                    "command", ImageLayout.DENIALS + " --hook " + event, "timeout", 10)))));
+        }
+        return hooks;
     }
 
     /** One entry per allowed name and port, in the firewall policy's order. */

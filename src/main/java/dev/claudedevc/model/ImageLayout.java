@@ -18,6 +18,11 @@ public final class ImageLayout {
     public static final String MANAGED_SETTINGS = "/etc/claude-code/managed-settings.json";
     /** Where the project is mounted inside the container (devcontainer.json workspaceFolder, the image's WORKDIR). */
     public static final String WORKSPACE = "/workspace";
+    /**
+     * The firewall's denial record as one line each ("blocked by the dev container firewall: HOST — ask to add it
+     * to claude-devc.yaml"), for the agent's user and Claude Code's managed hook; root-owned 0755.
+     */
+    public static final String DENIALS = "/usr/local/bin/claude-devc-denials";
     /** The resolver's query log, readable by every user. */
     public static final String DNS_LOG = "/var/log/claude-devc/dns.log";
 
@@ -27,7 +32,8 @@ public final class ImageLayout {
      */
     public static final List<String> SUDO_COMMANDS = List.of(
             FIREWALL + " \"\"",     // apply: what the entrypoint runs at every start
-            FIREWALL + " status");  // the live check: reading the kernel's tables needs root
+            FIREWALL + " status",   // the live check: reading the kernel's tables needs root
+            FIREWALL + " denials"); // the rejected connections: reading the kernel's sets needs root
 
     /** How a start waits for the firewall: returns once it is in force for this start, fails when it failed. */
     public static final String WAIT_COMMAND = FIREWALL + " wait";
