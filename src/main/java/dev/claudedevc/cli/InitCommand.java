@@ -87,6 +87,8 @@ final class InitCommand implements Callable<Integer> {
         PresetCatalog catalog = PresetCatalog.from(assets);
 
         List<String> detected = noDetect ? List.of() : detect(dir);
+        // A malformed .mcp.json is a located error before anything is written.
+        List<dev.claudedevc.model.McpServer> mcpServers = dev.claudedevc.descriptor.McpConfig.read(dir);
         LinkedHashSet<String> chosen = new LinkedHashSet<>();
         chosen.add("anthropic");
         chosen.addAll(detected);
@@ -110,6 +112,16 @@ final class InitCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         if (!detected.isEmpty()) {
             err.println("detected: " + String.join(", ", detected));
+        }
+        for (dev.claudedevc.model.McpServer server : mcpServers) {
+            if (server.isRemote()) {
+                err.println("mcp: .mcp.json server " + server.name() + " (" + server.transport().name()
+                        .toLowerCase(java.util.Locale.ROOT) + ") needs " + server.host().orElseThrow()
+                        + ": to allow it, set network.mcp: allow (or add it to network.allowedDomains)");
+            } else {
+                err.println("mcp: .mcp.json server " + server.name() + " (stdio) runs inside the box, behind the"
+                        + " firewall");
+            }
         }
         GenerateCommand.report(spec.commandLine().getOut(), written, json);
         if (!json) {

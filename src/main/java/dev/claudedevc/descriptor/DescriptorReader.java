@@ -50,7 +50,7 @@ public final class DescriptorReader {
     static final List<String> CLAUDE_KEYS = List.of("install", "version", "permissionMode", "denyRead",
             "nonEssential", "settings");
     static final List<String> NETWORK_KEYS = List.of("mode", "ipv6", "presets", "allowedDomains", "deniedDomains",
-            "allowedCidrs", "ports", "hostAccess", "verify");
+            "allowedCidrs", "ports", "hostAccess", "verify", "mcp");
     static final List<String> HOST_ACCESS_KEYS = List.of("ports");
     static final List<String> VERIFY_KEYS = List.of("allow", "deny");
     static final List<String> VSCODE_KEYS = List.of("extensions", "settings");
@@ -218,7 +218,7 @@ public final class DescriptorReader {
                 .orElse("UTC");
         ClaudeCode claudeCode = top.section("claudeCode", CLAUDE_KEYS).map(this::claudeCode)
                 .orElse(new ClaudeCode(ClaudeCode.Install.NATIVE, "latest"));
-        NetworkPolicy network = network(top.section("network", NETWORK_KEYS));
+        NetworkPolicy network = network(top.section("network", NETWORK_KEYS), baseDir);
         VsCode vscode = top.section("vscode", VSCODE_KEYS).map(this::vscode)
                 .orElse(new VsCode(List.of(), Map.of()));
         Map<String, String> env = containerEnv(top);
@@ -255,7 +255,7 @@ public final class DescriptorReader {
         return new ClaudeCode(install, version, mode, denyRead, new LinkedHashSet<>(traffic), settings);
     }
 
-    private NetworkPolicy network(Optional<Fields> section) {
+    private NetworkPolicy network(Optional<Fields> section, Path baseDir) {
         if (section.isEmpty()) {
             return new NetworkPolicy(NetworkPolicy.Mode.ENFORCE, NetworkPolicy.Ipv6Mode.FILTER, List.of(), List.of(),
                     List.of(), List.of(), DEFAULT_PORTS, List.of(), List.of(), List.of());
@@ -293,8 +293,12 @@ public final class DescriptorReader {
         Optional<Fields> verify = f.section("verify", VERIFY_KEYS);
         List<Endpoint> verifyAllow = verify.map(v -> endpoints(v, "allow")).orElse(List.of());
         List<Endpoint> verifyDeny = verify.map(v -> endpoints(v, "deny")).orElse(List.of());
+        NetworkPolicy.McpMode mcp = f.enumValue("mcp", NetworkPolicy.McpMode.class)
+                .orElse(NetworkPolicy.McpMode.IGNORE);
+        List<dev.claudedevc.model.McpServer> mcpServers = mcp == NetworkPolicy.McpMode.ALLOW
+                ? McpConfig.read(baseDir) : List.of();
         return new NetworkPolicy(mode, ipv6, presetNames, allowed, denied, cidrs, ports, hostPorts, verifyAllow,
-                verifyDeny);
+                verifyDeny, mcp, mcpServers);
     }
 
     private static List<Endpoint> endpoints(Fields v, String key) {

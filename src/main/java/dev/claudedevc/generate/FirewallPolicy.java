@@ -65,6 +65,7 @@ public record FirewallPolicy(
         }
         rules.addAll(nonEssentialRules(descriptor, presets));
         rules.addAll(network.allowedDomains());
+        network.mcpServers().forEach(server -> server.host().ifPresent(rules::add));
         descriptor.proxy().ifPresent(proxy -> rules.addAll(proxyRules(proxy)));
 
         String defaultPorts = portList(network.ports());

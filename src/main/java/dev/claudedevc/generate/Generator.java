@@ -148,6 +148,10 @@ public final class Generator {
         view.put("nets", policy.nets().stream().map(n -> Map.of("group", n.group(), "cidr", n.cidr())).toList());
         view.put("denied", policy.denied().stream().map(h -> Map.of("host", h)).toList());
         view.put("hostPorts", policy.hostPorts().stream().map(p -> Map.of("port", p)).toList());
+        view.put("mcpRemote", d.network().mcpServers().stream().filter(s -> s.isRemote())
+                .map(s -> Map.of("server", s.name(), "host", s.host().orElseThrow().toString())).toList());
+        view.put("mcpStdio", d.network().mcpServers().stream().filter(s -> !s.isRemote())
+                .map(s -> Map.of("server", s.name())).toList());
         view.put("verifyAllow", policy.verifyAllow().stream()
                 .map(e -> Map.of("host", e.host(), "port", e.port())).toList());
         view.put("verifyDeny", policy.verifyDeny().stream()
