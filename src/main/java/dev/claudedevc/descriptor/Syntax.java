@@ -50,6 +50,9 @@ public final class Syntax {
             "(?!.*(?:^|/)\\.\\.(?:/|$))[A-Za-z0-9_.*?-][A-Za-z0-9_.*?-]*(?:/[A-Za-z0-9_.*?-]+)*");
     /** A Claude Code settings key (its own keys are camelCase words). */
     public static final Pattern CLAUDE_SETTING_KEY = Pattern.compile("[A-Za-z][A-Za-z0-9]{0,63}");
+    /** A relative workspace path: segments of safe characters, none of them {@code .} or {@code ..}; optional trailing /. */
+    public static final Pattern WORKSPACE_PATH = Pattern.compile(
+            "(?!\\.{1,2}(?:/|$))[A-Za-z0-9_.][A-Za-z0-9_.-]{0,127}(?:/(?!\\.{1,2}(?:/|$))[A-Za-z0-9_.][A-Za-z0-9_.-]{0,127}){0,15}/?");
     public static final Pattern PRESET_NAME = Pattern.compile("[a-z][a-z0-9-]{0,31}");
 
     private static final Pattern LABEL = Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?");

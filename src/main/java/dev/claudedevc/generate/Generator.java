@@ -7,6 +7,8 @@ import dev.claudedevc.descriptor.LoadedDescriptor;
 import dev.claudedevc.descriptor.PresetCatalog;
 import dev.claudedevc.model.ClaudeCode;
 import dev.claudedevc.model.Descriptor;
+import dev.claudedevc.model.Forwarding;
+import dev.claudedevc.model.ProtectedPaths;
 import dev.claudedevc.render.MustacheTemplateRenderer;
 import dev.claudedevc.render.TemplateRenderer;
 import java.io.IOException;
@@ -24,8 +26,6 @@ import java.util.TreeMap;
  */
 public final class Generator {
 
-    /** The output folder's name inside a project. */
-    public static final String OUTPUT_DIR = ".devcontainer";
     /** Where the firewall and its policy live in the image (see firewall/README.md). */
     public static final String FIREWALL_PATH = ImageLayout.FIREWALL;
     public static final String POLICY_PATH = ImageLayout.POLICY;
@@ -36,10 +36,16 @@ public final class Generator {
     static final String FIREWALL_SCRIPT = "firewall/claude-devc-firewall.sh";
     static final String ENTRYPOINT_SCRIPT = "firewall/claude-devc-entrypoint.sh";
     static final String DENIALS_SCRIPT = "firewall/claude-devc-denials.sh";
+    static final String GIT_WRAPPER_SCRIPT = "firewall/claude-devc-git.sh";
+    static final String ATTACH_SCRIPT = "firewall/claude-devc-attach.sh";
+    static final String HOST_STEP_TEMPLATE = "templates/claude-devc-host.sh.mustache";
 
     /** Packages the firewall, its self-test and `verify` need in every image. */
     static final List<String> BASE_PACKAGES = List.of("bind9-dnsutils", "ca-certificates", "curl", "dnsmasq-base",
-            "iproute2", "ipset", "iptables", "procps", "socat", "sudo");
+            "git", "iproute2", "ipset", "iptables", "procps", "socat", "sudo");
+    /** Root's command search path starts with these (root-owned in every Debian image), before anything else. */
+    public static final List<String> SYSTEM_PATH = List.of("/usr/local/sbin", "/usr/local/bin", "/usr/sbin",
+            "/usr/bin", "/sbin", "/bin");
 
     private final Assets assets;
     private final TemplateRenderer renderer;
@@ -64,27 +70,65 @@ public final class Generator {
     public GeneratedTree generate(LoadedDescriptor loaded) {
         Descriptor d = loaded.descriptor();
         GeneratedTree tree = new GeneratedTree();
-        tree.add(devcontainerJson(d));
+        ProtectedPaths paths = protectedPaths(loaded);
+        tree.add(devcontainerJson(d, paths));
+        tree.add(hostStep(d, paths));
+        tree.add(GeneratedFile.text(".gitignore", "# The host step's mount sources, made at each container start.\n/"
+                + ImageLayout.HOST_RUN_DIR + "/\n", false));
         tree.add(dockerfile(d));
         tree.add(script(FIREWALL_SCRIPT, "claude-devc-firewall.sh"));
         tree.add(script(ENTRYPOINT_SCRIPT, "claude-devc-entrypoint.sh"));
         tree.add(script(DENIALS_SCRIPT, "claude-devc-denials.sh"));
+        tree.add(script(GIT_WRAPPER_SCRIPT, "claude-devc-git.sh"));
+        tree.add(script(ATTACH_SCRIPT, "claude-devc-attach.sh"));
         FirewallPolicy policy = FirewallPolicy.of(d, presets);
         tree.add(policy(d, policy));
-        tree.add(ManagedSettings.render(d, policy, java.util.Optional.of(loaded.file().getFileName().toString())));
+        tree.add(ManagedSettings.render(d, policy, paths));
         caCertificates(d, loaded.projectDir()).forEach(tree::add);
         tree.add(Manifest.of(tree));
         return tree;
     }
 
-    private GeneratedFile devcontainerJson(Descriptor d) {
+    /**
+     * The project's protected paths: its output folder and descriptor, the git paths, the optional ones the
+     * descriptor keeps, and those it adds.
+     */
+    public static ProtectedPaths protectedPaths(LoadedDescriptor loaded) {
+        String descriptorFile = loaded.file().getFileName().toString();
+        if (!descriptorFile.matches("[A-Za-z0-9_][A-Za-z0-9_.-]*")) {
+            throw new ClaudeDevcException(ClaudeDevcException.Kind.INVALID_DESCRIPTOR, "the descriptor's file name '"
+                    + descriptorFile + "' must be letters, digits and ._- (it is mounted read-only by that name)");
+        }
+        return loaded.descriptor().workspace().protectedPaths(loaded.descriptor().output().path(), descriptorFile);
+    }
+
+    private GeneratedFile hostStep(Descriptor d, ProtectedPaths paths) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("output", d.output().path());
+        view.put("runDir", ImageLayout.HOST_RUN_DIR);
+        view.put("paths", paths.entries().stream().filter(e -> !e.inGitDir())
+                .map(e -> Map.of("path", e.name(), "directory", e.directory())).toList());
+        return GeneratedFile.text(ImageLayout.HOST_STEP, render(HOST_STEP_TEMPLATE, view), true);
+    }
+
+    private GeneratedFile devcontainerJson(Descriptor d, ProtectedPaths paths) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("name", JsonText.of(d.name(), 2));
         view.put("user", JsonText.of(d.user(), 2));
         view.put("runArgs", JsonText.of(List.of("--cap-add=NET_ADMIN", "--cap-add=NET_RAW"), 2));
-        view.put("mounts", JsonText.of(List.of(
+        List<String> mounts = new ArrayList<>(List.of(
                 "source=claude-devc-${devcontainerId}-config,target=" + claudeConfigDir(d) + ",type=volume",
-                "source=claude-devc-${devcontainerId}-history,target=/commandhistory,type=volume"), 2));
+                "source=claude-devc-${devcontainerId}-history,target=/commandhistory,type=volume"));
+        for (String cache : caches(d)) {
+            mounts.add("source=claude-devc-${devcontainerId}-" + cache.replaceAll("[^a-z0-9]+", "-")
+                    .replaceAll("^-|-$", "") + ",target=" + d.home() + "/" + cache + ",type=volume");
+        }
+        mounts.addAll(WorkspaceMounts.of(paths, d.output().path()));
+        view.put("mounts", JsonText.of(mounts, 2));
+        view.put("initializeCommand", JsonText.of(WorkspaceMounts.initializeCommand(d.output().path()), 2));
+        Map<String, String> remoteEnv = new TreeMap<>(Forwarding.remoteEnv(d.workspace().forwardGitCredentials()));
+        remoteEnv.put("PATH", "${containerEnv:PATH}:" + String.join(":", userPath(d)));
+        view.put("remoteEnv", JsonText.of(remoteEnv, 2));
         Map<String, String> env = new TreeMap<>(d.containerEnv());
         env.put("CLAUDE_CONFIG_DIR", claudeConfigDir(d));
         d.proxy().ifPresent(proxy -> env.putAll(proxy.environment()));
@@ -93,6 +137,7 @@ public final class Generator {
         view.put("settings", JsonText.of(new TreeMap<>(d.vscode().settings()), 6));
         view.put("postStartCommand", JsonText.of(ImageLayout.WAIT_COMMAND, 2));
         view.put("workspace", ImageLayout.WORKSPACE);
+        view.put("postAttachCommand", JsonText.of(ImageLayout.ATTACH_COMMAND, 2));
         return GeneratedFile.text("devcontainer.json", render(DEVCONTAINER_TEMPLATE, view), false);
     }
 
@@ -103,6 +148,7 @@ public final class Generator {
         view.put("user", d.user());
         view.put("home", d.home());
         List<String> packages = new ArrayList<>(BASE_PACKAGES);
+        d.toolchains().fromDebian().forEach(t -> packages.addAll(t.ecosystem().debianPackages()));
         if (d.claudeCode().install() == ClaudeCode.Install.NPM) {
             packages.add("nodejs");
             packages.add("npm");
@@ -123,6 +169,22 @@ public final class Generator {
         view.put("managedSettingsDir", ImageLayout.MANAGED_SETTINGS.substring(0,
                 ImageLayout.MANAGED_SETTINGS.lastIndexOf('/')));
         view.put("workspace", ImageLayout.WORKSPACE);
+        view.put("gitWrapperPath", ImageLayout.GIT_WRAPPER);
+        view.put("gitView", ImageLayout.GIT_VIEW);
+        view.put("attachPath", ImageLayout.ATTACH);
+        view.put("forwardGitCredentials", d.workspace().forwardGitCredentials());
+        view.put("forwardFlag", ImageLayout.FORWARD_GIT_CREDENTIALS_FLAG);
+        view.put("systemPath", String.join(":", SYSTEM_PATH));
+        view.put("systemDirs", String.join("|", SYSTEM_PATH));
+        view.put("toolchainHomes", d.toolchains().list().stream()
+                .flatMap(t -> t.ecosystem().officialHomes().stream()).sorted().map(h -> " " + h)
+                .reduce("", String::concat));
+        view.put("caches", caches(d).stream().map(c -> Map.of("path", d.home() + "/" + c)).toList());
+        Map<String, String> homeEnv = new TreeMap<>();
+        d.toolchains().list().forEach(t -> t.ecosystem().homeEnvironment()
+                .forEach((k, v) -> homeEnv.put(k, d.home() + "/" + v)));
+        view.put("homeEnv", homeEnv.entrySet().stream().map(e -> Map.of("name", e.getKey(), "value", e.getValue()))
+                .toList());
         view.put("sudoCommands", ImageLayout.SUDO_COMMANDS.stream().map(c -> Map.of("command", c)).toList());
         return GeneratedFile.text("Dockerfile", render(DOCKERFILE_TEMPLATE, view), false);
     }
@@ -173,6 +235,28 @@ public final class Generator {
             }
         }
         return files;
+    }
+
+    /** The user's caches (relative to the home folder), each on a per-project volume. */
+    static List<String> caches(Descriptor d) {
+        return d.toolchains().list().stream().flatMap(t -> t.ecosystem().caches().stream()).sorted().distinct()
+                .toList();
+    }
+
+    /**
+     * Folders the user's own tools install into: on the user's PATH (remoteEnv), after everything else, and never
+     * on root's (the image's ENV), since the agent can write them.
+     */
+    static List<String> userPath(Descriptor d) {
+        List<String> path = new ArrayList<>(List.of(d.home() + "/.local/bin"));
+        d.toolchains().list().forEach(t -> {
+            switch (t.ecosystem()) {
+                case GO -> path.add(d.home() + "/go/bin");
+                case RUST -> path.add(d.home() + "/.cargo/bin");
+                default -> { }
+            }
+        });
+        return path;
     }
 
     private static String claudeConfigDir(Descriptor d) {

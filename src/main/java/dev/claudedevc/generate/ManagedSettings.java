@@ -5,6 +5,7 @@ import dev.claudedevc.model.ClaudeCode.PermissionMode;
 import dev.claudedevc.model.ClaudeCode.Traffic;
 import dev.claudedevc.model.Descriptor;
 import dev.claudedevc.model.ImageLayout;
+import dev.claudedevc.model.ProtectedPaths;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -37,20 +38,15 @@ public final class ManagedSettings {
     }
 
     /**
-     * The paths inside the workspace that a host executes or trusts, which Claude Code must not edit (the read-only
-     * mounts are the real control). One list: it moves to model.ProtectedPaths when that lands.
-     *
-     * @param descriptorFile the descriptor's file name relative to the project, if it lies in the project
+     * The protected paths as workspace-relative patterns ({@code folder/**} for a folder): editing them is denied
+     * (the read-only mounts are the real control).
      */
-    static List<String> protectedPaths(java.util.Optional<String> descriptorFile) {
-        List<String> paths = new ArrayList<>(List.of(Generator.OUTPUT_DIR + "/**", ".git/hooks/**", ".git/config",
-                ".vscode/**"));
-        descriptorFile.ifPresent(paths::add);
-        return paths;
+    static List<String> protectedPaths(ProtectedPaths paths) {
+        return paths.entries().stream().map(e -> e.directory() ? e.name() + "/**" : e.name()).toList();
     }
 
     /** The settings as a JSON tree (sorted maps), for {@link #render} and tests. */
-    static Map<String, Object> settings(Descriptor d, FirewallPolicy policy, java.util.Optional<String> descriptorFile) {
+    static Map<String, Object> settings(Descriptor d, FirewallPolicy policy, ProtectedPaths paths) {
         ClaudeCode cc = d.claudeCode();
         Map<String, Object> root = new TreeMap<>();
         root.put("$schema", SCHEMA_URL);
@@ -60,7 +56,7 @@ public final class ManagedSettings {
         network.put("deniedDomains", deniedDomains(policy));
         network.put("allowManagedDomainsOnly", true);
         Map<String, Object> filesystem = new TreeMap<>();
-        List<String> protectedPaths = protectedPaths(descriptorFile);
+        List<String> protectedPaths = protectedPaths(paths);
         filesystem.put("denyWrite", protectedPaths.stream().map(ManagedSettings::sandboxPath).distinct().toList());
         if (!cc.denyRead().isEmpty()) {
             filesystem.put("denyRead", cc.denyRead().stream().map(ManagedSettings::sandboxPath).distinct().toList());
@@ -104,8 +100,8 @@ public final class ManagedSettings {
         return root;
     }
 
-    static GeneratedFile render(Descriptor d, FirewallPolicy policy, java.util.Optional<String> descriptorFile) {
-        return GeneratedFile.text(FILE, JsonText.of(settings(d, policy, descriptorFile), 0) + "\n", false);
+    static GeneratedFile render(Descriptor d, FirewallPolicy policy, ProtectedPaths paths) {
+        return GeneratedFile.text(FILE, JsonText.of(settings(d, policy, paths), 0) + "\n", false);
     }
 
     /**

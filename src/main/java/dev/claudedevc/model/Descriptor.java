@@ -19,6 +19,9 @@ import java.util.Optional;
  * @param containerEnv    environment of the running container, sorted by name
  * @param caCertificates  extra CA certificate files, relative to the descriptor's folder
  * @param proxy           outbound proxy settings, if any
+ * @param output          the folder, relative to the project, the files are rendered into
+ * @param toolchains      the language toolchains the image carries
+ * @param workspace       the workspace boundary: read-only paths, forwarded credentials
  */
 public record Descriptor(
         String name,
@@ -31,7 +34,11 @@ public record Descriptor(
         VsCode vscode,
         Map<String, String> containerEnv,
         List<String> caCertificates,
-        Optional<Proxy> proxy) {
+        Optional<Proxy> proxy,
+        OutputFolder output,
+        Toolchains toolchains,
+
+        WorkspaceBoundary workspace) {
 
     public Descriptor {
         Objects.requireNonNull(name, "name");
@@ -45,6 +52,9 @@ public record Descriptor(
         containerEnv = Map.copyOf(containerEnv);
         caCertificates = List.copyOf(caCertificates);
         Objects.requireNonNull(proxy, "proxy");
+        Objects.requireNonNull(output, "output");
+        Objects.requireNonNull(toolchains, "toolchains");
+        Objects.requireNonNull(workspace, "workspace");
     }
 
     /** The home directory of {@link #user()} in the image. */

@@ -68,11 +68,7 @@ public final class DevcontainerCheck {
                 problems.add("runArgs lacks --cap-add=" + cap + " (the firewall cannot be applied without it)");
             }
         }
-        for (String arg : runArgs) {
-            if (arg.startsWith("--privileged") || arg.startsWith("--network=host") || arg.equals("--net=host")) {
-                problems.add("runArgs has " + arg + ", which defeats the firewall");
-            }
-        }
+        // What defeats the firewall or the read-only mounts (privileged, host network, ...): BoundaryCheck.
         String remoteUser = json.path("remoteUser").asText("");
         if (remoteUser.isEmpty() || remoteUser.equals("root")) {
             problems.add("remoteUser must be a non-root user (is '" + remoteUser + "')");
@@ -87,6 +83,12 @@ public final class DevcontainerCheck {
             problems.add("postStartCommand must be exactly \"" + ImageLayout.WAIT_COMMAND + "\" (or an object with "
                     + "that command among its entries): otherwise nothing fails the start when the firewall is not "
                     + "in force");
+        }
+        if (!json.path("userEnvProbe").asText("").equals("none")) {
+            problems.add("userEnvProbe must be \"none\" (is " + (json.path("userEnvProbe").isMissingNode()
+                    ? "unset, which means loginInteractiveShell" : json.path("userEnvProbe").toString())
+                    + "): a probe runs the agent-writable shell start-up files and hands their environment to the "
+                    + "lifecycle commands, the firewall's wait among them");
         }
         if (!json.path("waitFor").asText("").equals("postStartCommand")) {
             problems.add("waitFor is not postStartCommand (tools could start before the firewall is up)");

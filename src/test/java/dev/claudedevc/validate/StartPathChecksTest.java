@@ -48,6 +48,17 @@ class StartPathChecksTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"loginInteractiveShell", "interactiveShell", "loginShell", "None", ""})
+    void aUserEnvProbeThatRunsTheAgentsShellStartUpFilesIsRefused(String probe) throws IOException {
+        ObjectNode json = devcontainer();
+        json.put("userEnvProbe", probe);
+        assertTrue(String.join("\n", DevcontainerCheck.structure(json)).contains("userEnvProbe must be \"none\""));
+        json.remove("userEnvProbe");
+        assertTrue(String.join("\n", DevcontainerCheck.structure(json)).contains("unset, which means"
+                + " loginInteractiveShell"));
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {
         "\"sudo /usr/local/sbin/claude-devc-firewall\"",                  // the old apply: nothing waits for the entrypoint
         "\"true || /usr/local/sbin/claude-devc-firewall wait\"",          // never runs it
@@ -89,7 +100,7 @@ class StartPathChecksTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"USER root", "USER 0", "USER root:root", "user 0:0"})
+    @ValueSource(strings = {"USER root", "USER 0", "USER 00", "USER 000:0", "USER root:root", "user 0:0"})
     void aLastStageRunningAsRootIsRefused(String line) throws IOException {
         String changed = dockerfile() + line + "\n";
         assertTrue(String.join("\n", DockerfileCheck.structure(changed)).contains("USER must be the non-root user"),
