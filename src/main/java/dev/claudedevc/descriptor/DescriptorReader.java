@@ -55,7 +55,7 @@ public final class DescriptorReader {
             "network", "vscode", "containerEnv", "caCertificates", "proxy", "output", "toolchains",
             "workspace");
     static final List<String> CLAUDE_KEYS = List.of("install", "version", "permissionMode", "denyRead",
-            "nonEssential", "settings");
+            "nonEssential", "settings", "sandbox");
     static final List<String> NETWORK_KEYS = List.of("mode", "ipv6", "presets", "allowedDomains", "deniedDomains",
             "allowedCidrs", "ports", "hostAccess", "verify", "mcp");
     static final List<String> HOST_ACCESS_KEYS = List.of("ports");
@@ -265,7 +265,13 @@ public final class DescriptorReader {
         }
         Map<String, Object> settings = f.node("settings").map(n -> ManagedSettingsRules.read(f.source(), n,
                 f.path("settings"))).orElse(Map.of());
-        return new ClaudeCode(install, version, mode, denyRead, new LinkedHashSet<>(traffic), settings);
+        boolean sandbox = f.node("sandbox").map(n -> {
+            if (n instanceof Node.Scalar sc && sc.value() instanceof Boolean b) {
+                return b;
+            }
+            throw f.source().error(n, f.path("sandbox"), "expected true or false, got " + n.typeName());
+        }).orElse(true);
+        return new ClaudeCode(install, version, mode, denyRead, new LinkedHashSet<>(traffic), settings, sandbox);
     }
 
     private NetworkPolicy network(Optional<Fields> section, Path baseDir) {

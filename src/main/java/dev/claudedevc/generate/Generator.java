@@ -84,6 +84,9 @@ public final class Generator {
         FirewallPolicy policy = FirewallPolicy.of(d, presets);
         tree.add(policy(d, policy));
         tree.add(ManagedSettings.render(d, policy, paths));
+        if (d.claudeCode().sandbox()) {
+            tree.add(SeccompProfile.render());
+        }
         caCertificates(d, loaded.projectDir()).forEach(tree::add);
         tree.add(Manifest.of(tree));
         return tree;
@@ -102,6 +105,11 @@ public final class Generator {
         return loaded.descriptor().workspace().protectedPaths(loaded.descriptor().output().path(), descriptorFile);
     }
 
+    /** The only seccomp option the boundary check accepts: the generated profile, from the workspace. */
+    static String seccompRunArg(Descriptor d) {
+        return "--security-opt=seccomp=${localWorkspaceFolder}/" + d.output().path() + "/" + ImageLayout.SECCOMP_FILE;
+    }
+
     private GeneratedFile hostStep(Descriptor d, ProtectedPaths paths) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("output", d.output().path());
@@ -115,7 +123,11 @@ public final class Generator {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("name", JsonText.of(d.name(), 2));
         view.put("user", JsonText.of(d.user(), 2));
-        view.put("runArgs", JsonText.of(List.of("--cap-add=NET_ADMIN", "--cap-add=NET_RAW"), 2));
+        List<String> runArgs = new ArrayList<>(List.of("--cap-add=NET_ADMIN", "--cap-add=NET_RAW"));
+        if (d.claudeCode().sandbox()) {
+            runArgs.add(seccompRunArg(d));
+        }
+        view.put("runArgs", JsonText.of(runArgs, 2));
         List<String> mounts = new ArrayList<>(List.of(
                 "source=claude-devc-${devcontainerId}-config,target=" + claudeConfigDir(d) + ",type=volume",
                 "source=claude-devc-${devcontainerId}-history,target=/commandhistory,type=volume"));
@@ -149,6 +161,9 @@ public final class Generator {
         view.put("home", d.home());
         List<String> packages = new ArrayList<>(BASE_PACKAGES);
         d.toolchains().fromDebian().forEach(t -> packages.addAll(t.ecosystem().debianPackages()));
+        if (d.claudeCode().sandbox()) {
+            packages.add("bubblewrap");  // Claude Code's Bash sandbox; socat (its proxy bridge) is a base package
+        }
         if (d.claudeCode().install() == ClaudeCode.Install.NPM) {
             packages.add("nodejs");
             packages.add("npm");

@@ -62,6 +62,12 @@ public final class ManagedSettings {
             filesystem.put("denyRead", cc.denyRead().stream().map(ManagedSettings::sandboxPath).distinct().toList());
         }
         Map<String, Object> sandbox = new TreeMap<>();
+        // Bubblewrap in a container cannot mount a fresh /proc: the nested mode the docs prescribe for unprivileged
+        // containers binds the container's instead; the seccomp profile lets it create its namespaces.
+        sandbox.put("enabled", cc.sandbox());
+        if (cc.sandbox()) {
+            sandbox.put("enableWeakerNestedSandbox", true);
+        }
         sandbox.put("network", network);
         sandbox.put("filesystem", filesystem);
         root.put("sandbox", sandbox);

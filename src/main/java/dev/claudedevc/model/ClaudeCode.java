@@ -15,9 +15,11 @@ import java.util.Set;
  * @param denyRead       files Claude Code must not read (secrets), relative to the workspace, gitignore-style
  * @param nonEssential   non-essential traffic turned back on (everything else stays off)
  * @param settings       extra managed settings keys, checked when read
+ * @param sandbox        whether Claude Code's Bash sandbox (bubblewrap, nested mode) is on, with the seccomp profile
+ *                       that lets it create its namespaces
  */
 public record ClaudeCode(Install install, String version, PermissionMode permissionMode, List<String> denyRead,
-        Set<Traffic> nonEssential, Map<String, Object> settings) {
+        Set<Traffic> nonEssential, Map<String, Object> settings, boolean sandbox) {
 
     /** Installation methods. */
     public enum Install {
@@ -99,6 +101,6 @@ public record ClaudeCode(Install install, String version, PermissionMode permiss
 
     /** Installed this way, at this version, with every other setting at its default. */
     public ClaudeCode(Install install, String version) {
-        this(install, version, PermissionMode.DEFAULT, List.of(), Set.of(), Map.of());
+        this(install, version, PermissionMode.DEFAULT, List.of(), Set.of(), Map.of(), true);
     }
 }
