@@ -29,6 +29,7 @@ readonly STATE_DIR=/var/lib/claude-devc
 readonly STATE_FILE=$STATE_DIR/status
 readonly READY_FILE=$STATE_DIR/ready
 readonly SAVED_RESOLV=$STATE_DIR/resolv.conf.orig
+readonly DENIED_SEEN=$STATE_DIR/denied-seen
 readonly LOG_DIR=/var/log/claude-devc
 readonly DNS_LOG=$LOG_DIR/dns.log
 readonly RUN_DIR=/run/claude-devc
@@ -46,7 +47,8 @@ readonly PROBE_TIMEOUT=5
 readonly WAIT_SECONDS=120
 readonly USAGE="usage: $PROG          apply the policy (as root; via sudo with no arguments)
        $PROG status   check that the policy is in force now (as root: sudo $PROG status)
-       $PROG wait     wait until this container start has applied the firewall"
+       $PROG wait     wait until this container start has applied the firewall
+       $PROG denials  the connections it rejected, with when each was last seen (as root: sudo $PROG denials)"
 
 readonly RE_HOST='^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$'
 readonly RE_PORT='^[1-9][0-9]{0,4}$'
@@ -995,6 +997,42 @@ print_denied() {
     m && NF {printf "denied %s packets=%s\n", $1, $3}'
 }
 
+# The rejected connections, one line each: `denied <address>,<proto>:<port> packets=<n> last=<epoch>`. The kernel's
+# sets count packets but keep no time, so each call compares the counts with the previous call's (root-owned
+# DENIED_SEEN, which only this command writes) and stamps the entries whose count grew with the current time. The
+# hook that shows denials to the agent runs right after a failed command, which makes "last" close enough.
+denials() {
+  if [[ $(id -u) != 0 ]]; then
+    exec sudo -n "/usr/local/sbin/$PROG" denials
+  fi
+  local now entry packets old_packets old_last last
+  now=$(date +%s)
+  declare -A seen_packets=() seen_last=()
+  if [[ -f $DENIED_SEEN && ! -L $DENIED_SEEN ]]; then
+    while read -r entry packets last; do
+      [[ $entry =~ ^[0-9a-f.:]+,(tcp|udp|icmp|ipv6-icmp|[a-z0-9-]+):[0-9]+$ && $packets =~ ^[0-9]+$ \
+        && $last =~ ^[0-9]+$ ]] || continue
+      seen_packets[$entry]=$packets
+      seen_last[$entry]=$last
+    done <"$DENIED_SEEN"
+  fi
+  : >"$DENIED_SEEN.tmp"
+  while read -r entry packets; do
+    packets=${packets#packets=}
+    old_packets=${seen_packets[$entry]:-}
+    old_last=${seen_last[$entry]:-}
+    if [[ -z $old_packets || $packets -gt $old_packets || -z $old_last ]]; then
+      last=$now
+    else
+      last=$old_last
+    fi
+    echo "$entry $packets $last" >>"$DENIED_SEEN.tmp"
+    echo "denied $entry packets=$packets last=$last"
+  done < <({ print_denied "$DENIED4"; print_denied "$DENIED6"; } | sed 's/^denied //')
+  chmod 0644 "$DENIED_SEEN.tmp"
+  mv -f "$DENIED_SEEN.tmp" "$DENIED_SEEN"
+}
+
 declare -A STATE=()         # the state file's single-valued keys
 declare -a PROBLEMS=()      # what does not hold now
 declare -a LIVE=()          # what was seen, key=value
@@ -1136,6 +1174,7 @@ main() {
     0:) apply ;;
     1:status) status ;;
     1:wait) wait_ready ;;
+    1:denials) denials ;;
     1:start-id) start_id ;;
     1:-h | 1:--help) echo "$USAGE" ;;
     *) usage_error "unexpected arguments (the policy comes from $POLICY only)" ;;
