@@ -56,7 +56,7 @@ class BuildVerifyIT {
     /** The escape probes: everything verify must find blocked when the firewall works, and open when it does not. */
     static final List<String> ESCAPES = List.of("name", "direct-ipv4", "direct-ipv6", "dns-udp", "dns-tcp",
             "dns-ipv6", "dns-docker", "dot", "allowed-host-other-port", "ssh");
-    static final List<String> PRIVILEGE = List.of("sudo-args", "sudo-env", "policy-write", "script-write",
+    static final List<String> PRIVILEGE = List.of("root-path", "sudo-args", "sudo-env", "policy-write", "script-write",
             "ipset-flush", "iptables-flush");
 
     /** The must-allow target: listens on 80, 443 and 8443 (the port verify tries for "another port"). */
@@ -178,7 +178,7 @@ class BuildVerifyIT {
             assertEquals("PASS", rows.get(id), id + " in\n" + run.out());
         }
         assertEquals(expected.size(), rows.size(), run.out());
-        assertTrue(run.out().contains("Result: PASS (19 probes passed, 0 failed, 0 n/a)"), run.out());
+        assertTrue(run.out().contains("Result: PASS (20 probes passed, 0 failed, 0 n/a)"), run.out());
         assertTrue(run.out().lines().anyMatch(l -> l.matches("allowed allowed\\.test:443 +connects +connected +PASS")),
                 run.out());
         assertTrue(run.out().lines().anyMatch(l -> l.matches("direct IPv6 \\[fd[0-9a-f:]+\\]:443 +blocked +refused +PASS")),
