@@ -185,7 +185,7 @@ class BuildVerifyIT {
                 run.out());
         assertTrue(run.err().contains("verify: joining network"), run.err());
         String xml = Files.readString(junit);
-        assertTrue(xml.contains("tests=\"19\" failures=\"0\""), xml);
+        assertTrue(xml.contains("tests=\"20\" failures=\"0\""), xml);
         assertNothingLeft(NAME);
     }
 
@@ -208,7 +208,7 @@ class BuildVerifyIT {
         assertTrue(json.get("network").get("internal").asBoolean());
         assertTrue(json.get("network").get("ipv6").asBoolean());
         assertTrue(json.get("network").get("name").asText().startsWith("claude-devc-verify-"));
-        assertEquals(17, json.get("counts").get("passed").asInt(), run.out());
+        assertEquals(18, json.get("counts").get("passed").asInt(), run.out());
         List<String> notApplicable = StreamSupport.stream(json.get("probes").spliterator(), false)
                 .filter(p -> p.get("result").asText().equals("n/a")).map(p -> p.get("id").asText()).toList();
         assertEquals(List.of("allowed-host-other-port"), notApplicable, run.out());
@@ -350,6 +350,7 @@ class BuildVerifyIT {
         names.put("dot", Pattern.compile("^DNS over TLS "));
         names.put("allowed-host-other-port", Pattern.compile("^allowed host on another port "));
         names.put("ssh", Pattern.compile("^SSH "));
+        names.put("root-path", Pattern.compile("^write a folder on root's PATH "));
         names.put("sudo-args", Pattern.compile("^sudo firewall with an argument "));
         names.put("sudo-env", Pattern.compile("^sudo firewall with an environment variable "));
         names.put("policy-write", Pattern.compile("^write /etc/claude-devc/policy\\.conf "));
