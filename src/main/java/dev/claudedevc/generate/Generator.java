@@ -102,6 +102,7 @@ public final class Generator {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("output", d.output().path());
         view.put("runDir", ImageLayout.HOST_RUN_DIR);
+        view.put("dangerousGitKeys", ProtectedPaths.DANGEROUS_GIT_KEYS);
         view.put("paths", paths.entries().stream().filter(e -> !e.inGitDir())
                 .map(e -> Map.of("path", e.name(), "directory", e.directory())).toList());
         return GeneratedFile.text(ImageLayout.HOST_STEP, render(HOST_STEP_TEMPLATE, view), true);

@@ -22,6 +22,17 @@ import java.util.Objects;
  */
 public record ProtectedPaths(List<Entry> entries, List<String> warnings) {
 
+    /**
+     * Git config keys (lower case, as {@code git config --name-only --list} prints them) that make git, or an IDE
+     * running git, execute a program, read other config, or hand out credentials: an extended regular expression
+     * for {@code grep -E}, used by the host step and by {@code inspect} on nested repositories' config.
+     */
+    public static final String DANGEROUS_GIT_KEYS = "^(core\\.(fsmonitor|hookspath|sshcommand|pager|editor|askpass|"
+            + "gitproxy|worktree)|diff\\.external|diff\\..*\\.(command|textconv)|difftool\\..*|merge\\..*\\.driver|"
+            + "mergetool\\..*|filter\\..*|credential\\..*|include\\.path|includeif\\..*|pager\\..*|sequence\\.editor|"
+            + "gpg\\..*program|uploadpack\\..*|receive\\..*hook.*|remote\\..*\\.(uploadpack|receivepack|proxy)|"
+            + "protocol\\..*|http\\..*|alias\\..*|extensions\\.worktreeconfig|init\\.templatedir|ssh\\..*)$";
+
     /** The output folder when the descriptor names none. */
     public static final String DEFAULT_OUTPUT = ".devcontainer";
 

@@ -40,15 +40,6 @@ final class ProbeMatrix {
     private static final String NO_IPV6 = "the network has no IPv6";
     private static final Pattern HEX = Pattern.compile("[0-9a-f]{4,16}");
 
-    /**
-     * Succeeds (and names the folder) when the user can write a folder on the image's PATH, which is root's too: a
-     * command planted there runs when root runs that tool. A folder not owned by root counts as writable.
-     */
-    static final List<String> ROOT_PATH_WRITABLE = List.of("/bin/sh", "-c",
-            "IFS=:; for d in $PATH; do [ -d \"$d\" ] || continue; "
-                    + "if [ -w \"$d\" ] || [ \"$(stat -L -c %u \"$d\")\" != 0 ]; then echo \"$d\"; exit 0; fi; done; "
-                    + "exit 1");
-
     private ProbeMatrix() {
     }
 
@@ -132,8 +123,8 @@ final class ProbeMatrix {
             probes.add(audit && escape.notApplicable().isEmpty() ? escape.skipped(AUDIT) : escape);
         }
 
-        probes.add(new Probe("root-path", "write a folder on root's PATH", Check.PRIVILEGED, false, ROOT_PATH_WRITABLE,
-                false, Optional.empty()));
+        probes.add(new Probe("root-path", "write a folder on root's PATH", Check.PRIVILEGED, false,
+                ImageLayout.ROOT_PATH_WRITABLE, false, Optional.empty()));
         probes.add(new Probe("sudo-args", "sudo firewall with an argument", Check.SUDO, false,
                 List.of("sudo", "-n", FIREWALL, "--policy", "/tmp/policy.conf"), false, Optional.empty()));
         probes.add(new Probe("sudo-env", "sudo firewall with an environment variable", Check.SUDO, false,

@@ -67,6 +67,7 @@ class ToolchainImageIT {
     static GenericContainer<?> standIn;
     static GenericContainer<?> box;
     static String initErr;
+    static Path repo;
 
     @BeforeAll
     static void buildStandInAndTheGeneratedImage() throws Exception {
@@ -82,6 +83,7 @@ class ToolchainImageIT {
                 + "</maven.compiler.release></properties></project>\n");
         Files.writeString(repo.resolve("pyproject.toml"), "[project]\nrequires-python = \">=3.10\"\n");
         Files.writeString(repo.resolve("go.mod"), "module example.test/x\n\ngo 1.19\n");
+        ToolchainImageIT.repo = repo;
         String[] init = cli("init", "-C", repo.toString(), "--claude-install", "none", "--name", "toolchains-" + RUN);
         assertEquals("0", init[0], init[1]);
         initErr = init[1];
@@ -165,6 +167,19 @@ class ToolchainImageIT {
         assertEquals(ImageLayout.SUDO_COMMANDS.stream().map(c -> "(root) NOPASSWD: " + c).toList(), entries, listed);
         assertNotEquals(0, as(box, "vscode", "sudo -n true").getExitCode());
         assertNotEquals(0, as(box, "vscode", "test -e /etc/sudoers.d/vscode").getExitCode());
+    }
+
+    /** inspect on what runs: the merged configuration (image label + devcontainer.json) and root's PATH. */
+    @Test
+    void inspectFlagsTheStandInsLabelAndWritablePathAsHighAndNeitherInTheGeneratedImage() throws Exception {
+        String standInReport = cli("inspect", "-C", repo.toString(), "--container", standIn.getContainerId(),
+                "--json")[1];
+        assertTrue(standInReport.contains("capAdd SYS_PTRACE") && standInReport.contains("seccomp=unconfined"),
+                standInReport);
+        assertTrue(standInReport.contains(TOOLCHAIN_BIN.replace("versions/node/v18", "current")) 
+                || standInReport.contains(TOOLCHAIN_BIN), standInReport);
+        String boxReport = cli("inspect", "-C", repo.toString(), "--container", box.getContainerId(), "--json")[1];
+        assertTrue(!boxReport.contains("merged-config") && !boxReport.contains("root-path"), boxReport);
     }
 
     @Test

@@ -84,6 +84,9 @@ class HostStepTest {
             Run check = run(ws, "shellcheck", "--severity=style", "--shell=bash", script.toString());
             assertEquals(0, check.exitCode(), script + "\n" + check.output());
         }
+        Path probe = TestPaths.projectRoot().resolve("src/main/resources/claude-devc/inspect-probe.sh");
+        Run check = run(ws, "shellcheck", "--severity=style", "--shell=sh", probe.toString());
+        assertEquals(0, check.exitCode(), check.output());
     }
 
     @Test
