@@ -179,14 +179,14 @@ class BuildVerifyIT {
             assertEquals("PASS", rows.get(id), id + " in\n" + run.out());
         }
         assertEquals(expected.size(), rows.size(), run.out());
-        assertTrue(run.out().contains("Result: PASS (20 probes passed, 0 failed, 0 n/a)"), run.out());
+        assertTrue(run.out().contains("Result: PASS (21 probes passed, 0 failed, 0 n/a)"), run.out());
         assertTrue(run.out().lines().anyMatch(l -> l.matches("allowed allowed\\.test:443 +connects +connected +PASS")),
                 run.out());
         assertTrue(run.out().lines().anyMatch(l -> l.matches("direct IPv6 \\[fd[0-9a-f:]+\\]:443 +blocked +refused +PASS")),
                 run.out());
         assertTrue(run.err().contains("verify: joining network"), run.err());
         String xml = Files.readString(junit);
-        assertTrue(xml.contains("tests=\"20\" failures=\"0\""), xml);
+        assertTrue(xml.contains("tests=\"21\" failures=\"0\""), xml);
         assertNothingLeft(NAME);
     }
 
@@ -209,7 +209,7 @@ class BuildVerifyIT {
         assertTrue(json.get("network").get("internal").asBoolean());
         assertTrue(json.get("network").get("ipv6").asBoolean());
         assertTrue(json.get("network").get("name").asText().startsWith("claude-devc-verify-"));
-        assertEquals(18, json.get("counts").get("passed").asInt(), run.out());
+        assertEquals(19, json.get("counts").get("passed").asInt(), run.out());
         List<String> notApplicable = StreamSupport.stream(json.get("probes").spliterator(), false)
                 .filter(p -> p.get("result").asText().equals("n/a")).map(p -> p.get("id").asText()).toList();
         assertEquals(List.of("allowed-host-other-port"), notApplicable, run.out());
