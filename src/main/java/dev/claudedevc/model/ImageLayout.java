@@ -40,6 +40,16 @@ public final class ImageLayout {
      */
     public static final List<String> TRUST_VARIABLES = List.of("SSL_CERT_FILE", "REQUESTS_CA_BUNDLE",
             "NODE_EXTRA_CA_CERTS", "CURL_CA_BUNDLE", "GIT_SSL_CAINFO");
+    /**
+     * Claude Code's managed settings on Linux, root-owned 0644: the highest-precedence settings file, which the
+     * user's and the project's settings cannot override.
+     */
+    public static final String MANAGED_SETTINGS = "/etc/claude-code/managed-settings.json";
+    /**
+     * The firewall's denial record as one line each ("blocked by the dev container firewall: HOST — ask to add it
+     * to claude-devc.yaml"), for the agent's user and Claude Code's managed hook; root-owned 0755.
+     */
+    public static final String DENIALS = "/usr/local/bin/claude-devc-denials";
     /** The resolver's query log, readable by every user. */
     public static final String DNS_LOG = "/var/log/claude-devc/dns.log";
 
@@ -74,6 +84,7 @@ public final class ImageLayout {
     public static final List<String> SUDO_COMMANDS = List.of(
             FIREWALL + " \"\"",     // apply: what the entrypoint runs at every start
             FIREWALL + " status",   // the live check: reading the kernel's tables needs root
+            FIREWALL + " denials",  // the rejected connections: reading the kernel's sets needs root
             ATTACH + " \"\"");      // after each attach: /etc/gitconfig is root's
 
     /** How a start waits for the firewall: returns once it is in force for this start, fails when it failed. */
@@ -82,6 +93,15 @@ public final class ImageLayout {
     public static final String ATTACH_COMMAND = "sudo -n " + ATTACH;
     /** The live check as the user runs it (through the exact sudo entry). */
     public static final List<String> STATUS_COMMAND = List.of(FIREWALL, "status");
+
+    /**
+     * Run as the agent's user: succeeds (and prints the folder) when the user can write a folder on the image's
+     * PATH, which is root's too, or one is not root-owned: a command planted there runs when root runs that tool.
+     */
+    public static final List<String> ROOT_PATH_WRITABLE = List.of("/bin/sh", "-c",
+            "IFS=:; for d in $PATH; do [ -d \"$d\" ] || continue; "
+                    + "if [ -w \"$d\" ] || [ \"$(stat -L -c %u \"$d\")\" != 0 ]; then echo \"$d\"; exit 0; fi; done; "
+                    + "exit 1");
 
     private ImageLayout() {
     }

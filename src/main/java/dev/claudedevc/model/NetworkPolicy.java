@@ -16,6 +16,8 @@ import java.util.Objects;
  * @param hostPorts      TCP ports on the container's gateway (the Docker host) the agent may reach; empty = none
  * @param verifyAllow    targets the firewall's self-test must reach
  * @param verifyDeny     targets the firewall's self-test must find blocked
+ * @param mcp            whether the remote MCP servers of the project's {@code .mcp.json} are allowed
+ * @param mcpServers     the servers of {@code .mcp.json} (read when {@code mcp} is {@code ALLOW}), in file order
  */
 public record NetworkPolicy(
         Mode mode,
@@ -27,7 +29,12 @@ public record NetworkPolicy(
         List<Integer> ports,
         List<Integer> hostPorts,
         List<Endpoint> verifyAllow,
-        List<Endpoint> verifyDeny) {
+        List<Endpoint> verifyDeny,
+        McpMode mcp,
+        List<McpServer> mcpServers) {
+
+    /** {@code network.mcp}: the remote MCP servers' hosts are allowed, or only proposed by init. */
+    public enum McpMode { ALLOW, IGNORE }
 
     /** Whether non-allowed traffic is rejected or only recorded. */
     public enum Mode { ENFORCE, AUDIT }
@@ -46,5 +53,15 @@ public record NetworkPolicy(
         hostPorts = List.copyOf(hostPorts);
         verifyAllow = List.copyOf(verifyAllow);
         verifyDeny = List.copyOf(verifyDeny);
+        Objects.requireNonNull(mcp, "mcp");
+        mcpServers = List.copyOf(mcpServers);
+    }
+
+    /** Without MCP servers. */
+    public NetworkPolicy(Mode mode, Ipv6Mode ipv6, List<String> presets, List<DomainRule> allowedDomains,
+            List<DomainRule> deniedDomains, List<Cidr> allowedCidrs, List<Integer> ports, List<Integer> hostPorts,
+            List<Endpoint> verifyAllow, List<Endpoint> verifyDeny) {
+        this(mode, ipv6, presets, allowedDomains, deniedDomains, allowedCidrs, ports, hostPorts, verifyAllow,
+                verifyDeny, McpMode.IGNORE, List.of());
     }
 }
