@@ -42,6 +42,10 @@ readonly DOCKER_DNS=127.0.0.11
 readonly SET_PREFIX=cdv-
 readonly DENIED4=cdv-denied-4
 readonly DENIED6=cdv-denied-6
+readonly PRIVATE_PREFIX=cdv-private-     # internal ranges a DNS answer must not open (DNS rebinding)
+readonly EXEMPT_PREFIX=cdv-exempt-       # what the policy names itself: allow-net and private-answer ranges
+readonly PRIVDENIED4=cdv-privdenied-4    # destinations refused because an allowed name answered them
+readonly PRIVDENIED6=cdv-privdenied-6
 readonly PROBE_TIMEOUT=5
 readonly WAIT_SECONDS=120
 readonly USAGE="usage: $PROG          apply the policy (as root; via sudo with no arguments)
@@ -63,6 +67,7 @@ ALLOW_NAMES=()              # "group kind host"
 ALLOW_NETS=()               # "group cidr"
 DENY_NAMES=()               # host
 HOST_PORTS=()               # port
+PRIVATE_ANSWERS=()          # cidr
 VERIFY=()                   # "allow|deny host port"
 
 # Facts gathered while applying.
@@ -73,6 +78,7 @@ CLOSED=no                   # whether the lockdown (or the final policy) is know
 RULES4=""                   # digests of the filter rules loaded, and the allow sets, for status
 RULES6=""
 SETS=""
+FIXED_SETS=""               # digest of the private and exempt sets (their contents never change after apply)
 FAIL_REASON=""
 declare -a CHECKS=()
 declare -a NOTES=()
@@ -248,6 +254,10 @@ parse_line() {
       is_host "$2" || die "policy line $n: invalid host '$2'"
       DENY_NAMES+=("$2")
       ;;
+    private-answer:2)
+      check_cidr "$n" "$2"
+      PRIVATE_ANSWERS+=("$2")
+      ;;
     host-port:2)
       check_port "$n" "$2"
       HOST_PORTS+=("$2")
@@ -368,10 +378,68 @@ index_groups() {
   fi
 }
 
+# Ranges no DNS answer may open (DNS rebinding): private, loopback, link-local (169.254.169.254, the cloud
+# metadata service), CGNAT, "this network", multicast, reserved, benchmark; for IPv6 also ULA, site-local and
+# every form that embeds an IPv4 address (mapped, compatible, NAT64, 6to4, Teredo), since those can lead to an
+# internal IPv4 address. Plus the container's own subnets, whatever their range.
+private_ranges() {
+  if [[ $1 == 4 ]]; then
+    printf '%s\n' 0.0.0.0/8 10.0.0.0/8 100.64.0.0/10 127.0.0.0/8 169.254.0.0/16 172.16.0.0/12 192.0.0.0/24 \
+      192.168.0.0/16 198.18.0.0/15 224.0.0.0/4 240.0.0.0/4
+  else
+    printf '%s\n' ::/127 ::/96 ::ffff:0:0/96 64:ff9b::/96 64:ff9b:1::/48 100::/64 2001::/32 2002::/16 \
+      fc00::/7 fec0::/10 fe80::/10 ff00::/8
+  fi
+  ip "-$1" -o addr show scope global 2>/dev/null | awk '$3 == "inet" || $3 == "inet6" {print $4}'
+}
+
+# The allow-net and private-answer ranges of a family: a DNS answer inside them is not refused as private.
+exempt_ranges() {
+  local fam=$1 entry cidr
+  for entry in "${ALLOW_NETS[@]}"; do
+    cidr=${entry#* }
+    same_family "$fam" "$cidr" && echo "$cidr"
+  done
+  for cidr in "${PRIVATE_ANSWERS[@]}"; do
+    same_family "$fam" "$cidr" && echo "$cidr"
+  done
+  return 0
+}
+
+same_family() {
+  [[ ($1 == 4 && $2 != *:*) || ($1 == 6 && $2 == *:*) ]]
+}
+
+# A family's private and exempt sets (hash:net; the kernel masks host bits of a subnet), swapped in like the
+# group sets.
+private_sets_script() {
+  local fam=$1 inet=inet kind cidr
+  [[ $fam == 6 ]] && inet=inet6
+  for kind in "$PRIVATE_PREFIX" "$EXEMPT_PREFIX"; do
+    echo "create $kind$fam hash:net family $inet maxelem 65536 -exist"
+    echo "create ${SET_PREFIX}t-$kind$fam hash:net family $inet maxelem 65536"
+  done
+  for cidr in $(private_ranges "$fam"); do
+    echo "add ${SET_PREFIX}t-$PRIVATE_PREFIX$fam $cidr -exist"
+  done
+  for cidr in $(exempt_ranges "$fam"); do
+    echo "add ${SET_PREFIX}t-$EXEMPT_PREFIX$fam $cidr -exist"
+  done
+  for kind in "$PRIVATE_PREFIX" "$EXEMPT_PREFIX"; do
+    echo "swap ${SET_PREFIX}t-$kind$fam $kind$fam"
+    echo "destroy ${SET_PREFIX}t-$kind$fam"
+  done
+}
+
 ipset_script() {
   local g fam inet entry cidr
   echo "create $DENIED4 hash:ip,port family inet counters maxelem 65536 -exist"
   echo "create $DENIED6 hash:ip,port family inet6 counters maxelem 65536 -exist"
+  echo "create $PRIVDENIED4 hash:ip,port family inet counters maxelem 65536 -exist"
+  echo "create $PRIVDENIED6 hash:ip,port family inet6 counters maxelem 65536 -exist"
+  for fam in "${FAMILIES[@]}"; do
+    private_sets_script "$fam"
+  done
   for g in "${GROUP_IDS[@]}"; do
     for fam in "${FAMILIES[@]}"; do
       inet=inet
@@ -397,7 +465,11 @@ remove_stale_sets() {
   local name g fam keep
   while read -r name; do
     [[ $name == "$SET_PREFIX"* && $name != "$DENIED4" && $name != "$DENIED6" ]] || continue
+    [[ $name != "$PRIVDENIED4" && $name != "$PRIVDENIED6" ]] || continue
     keep=0
+    for fam in "${FAMILIES[@]}"; do
+      [[ $name == "$PRIVATE_PREFIX$fam" || $name == "$EXEMPT_PREFIX$fam" ]] && keep=1
+    done
     for g in "${GROUP_IDS[@]}"; do
       for fam in "${FAMILIES[@]}"; do
         [[ $name == "${SET_PREFIX}g$g-$fam" ]] && keep=1
@@ -617,15 +689,17 @@ multiport_chunks() {
 
 # Rules shared by both families; $1 is 4 or 6.
 filter_table() {
-  local fam=$1 tcp_reject udp_reject other_reject denied u g t chunk gw port
+  local fam=$1 tcp_reject udp_reject other_reject denied privdenied u g t chunk gw port
   if [[ $fam == 4 ]]; then
     udp_reject=icmp-port-unreachable
     other_reject=icmp-admin-prohibited
     denied=$DENIED4
+    privdenied=$PRIVDENIED4
   else
     udp_reject=icmp6-port-unreachable
     other_reject=icmp6-adm-prohibited
     denied=$DENIED6
+    privdenied=$PRIVDENIED6
   fi
   tcp_reject=tcp-reset
   echo "*filter"
@@ -633,6 +707,7 @@ filter_table() {
   echo ":FORWARD DROP [0:0]"
   echo ":OUTPUT DROP [0:0]"
   echo ":CDV-DENY - [0:0]"
+  echo ":CDV-PRIVATE - [0:0]"
   echo "-A INPUT -i lo -j ACCEPT"
   echo "-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT"
   if [[ $fam == 6 && $IPV6 == filter ]]; then
@@ -689,14 +764,17 @@ filter_table() {
     fi
     echo "-A OUTPUT -p udp -m multiport --dports 53,853 -j CDV-DENY"
     echo "-A OUTPUT -p tcp -m multiport --dports 53,853 -j CDV-DENY"
-    for g in "${GROUP_IDS[@]}"; do
-      for chunk in $(multiport_chunks "${GROUP_PORTS[$g]}"); do
-        echo "-A OUTPUT -p tcp -m set --match-set ${SET_PREFIX}g$g-$fam dst -m multiport --dports $chunk -j ACCEPT"
-      done
-    done
     for gw in $(gateways "$fam" | sort -u); do
       for port in "${HOST_PORTS[@]}"; do
         echo "-A OUTPUT -d $gw -p tcp -m tcp --dport $port -j ACCEPT"
+      done
+    done
+    # Before the allow sets: an internal address is not opened by a DNS answer (DNS rebinding) unless the
+    # policy names its range (allow-net, private-answer); the host access above is the descriptor's own grant.
+    echo "-A OUTPUT -m set --match-set $PRIVATE_PREFIX$fam dst -m set ! --match-set $EXEMPT_PREFIX$fam dst -j CDV-PRIVATE"
+    for g in "${GROUP_IDS[@]}"; do
+      for chunk in $(multiport_chunks "${GROUP_PORTS[$g]}"); do
+        echo "-A OUTPUT -p tcp -m set --match-set ${SET_PREFIX}g$g-$fam dst -m multiport --dports $chunk -j ACCEPT"
       done
     done
     echo "-A OUTPUT -j CDV-DENY"
@@ -704,6 +782,10 @@ filter_table() {
   # Record what is denied (destination, protocol and port) and count its packets, then reject it at once.
   # A known destination is counted by the match; a new one is added with a count of 1. (Re-adding an
   # existing entry would reset its counters.)
+  # A refused internal destination is recorded apart (for audit: a private-answer candidate), then denied.
+  echo "-A CDV-PRIVATE -m set --match-set $privdenied dst,dst"
+  echo "-A CDV-PRIVATE -m set ! --match-set $privdenied dst,dst ! --update-counters -j SET --add-set $privdenied dst,dst"
+  echo "-A CDV-PRIVATE -j CDV-DENY"
   echo "-A CDV-DENY -m set --match-set $denied dst,dst"
   echo "-A CDV-DENY -m set ! --match-set $denied dst,dst ! --update-counters -j SET --add-set $denied dst,dst"
   if [[ $MODE == audit && ($fam == 4 || $IPV6 == filter) ]]; then
@@ -838,6 +920,7 @@ write_state() {
     [[ -z $RULES4 ]] || echo "rules4=$RULES4"
     [[ -z $RULES6 ]] || echo "rules6=$RULES6"
     [[ -z $SETS ]] || echo "sets=$SETS"
+    [[ -z $FIXED_SETS ]] || echo "fixed_sets=$FIXED_SETS"
     count_records
     [[ -z $FAIL_REASON ]] || echo "error=$FAIL_REASON"
     for c in "${CHECKS[@]}"; do
@@ -849,6 +932,19 @@ write_state() {
   } >"$tmp"
   chmod 0644 "$tmp"
   mv -f "$tmp" "$STATE_FILE"
+}
+
+# The type, family and members of the private and exempt sets of the families in use, as a digest.
+fixed_sets_digest() {
+  local fam set
+  for fam in "${FAMILIES[@]}"; do
+    for set in "$PRIVATE_PREFIX$fam" "$EXEMPT_PREFIX$fam"; do
+      ipset list "$set" 2>/dev/null | awk -v set="$set" '
+        /^Members:/ {m = 1; next}
+        m && NF {print set, $0; next}
+        /^(Type|Header):/ {sub(/ hashsize [0-9]+/, ""); sub(/ initval [0-9a-fx]+/, ""); print set, $0}' | sort
+    done
+  done | sha256sum | cut -d' ' -f1
 }
 
 # What status compares the kernel's state with later.
@@ -864,6 +960,10 @@ record_loaded() {
       SETS+=${SETS:+ }${SET_PREFIX}g$g-$fam
     done
   done
+  for fam in "${FAMILIES[@]}"; do
+    SETS+=" $PRIVATE_PREFIX$fam $EXEMPT_PREFIX$fam"
+  done
+  FIXED_SETS=$(fixed_sets_digest)
 }
 
 # The marker `wait` looks for: the policy is in force for this container start.
@@ -955,10 +1055,10 @@ apply() {
 }
 
 print_denied() {
-  local set=$1
-  ipset list "$set" 2>/dev/null | awk '
+  local set=$1 word=${2:-denied}
+  ipset list "$set" 2>/dev/null | awk -v word="$word" '
     /^Members:/ {m = 1; next}
-    m && NF {printf "denied %s packets=%s\n", $1, $3}'
+    m && NF {printf "%s %s packets=%s\n", word, $1, $3}'
 }
 
 declare -A STATE=()         # the state file's single-valued keys
@@ -1022,6 +1122,17 @@ live_check() {
   for set in ${STATE[sets]:-}; do
     [[ -n ${present[$set]:-} ]] || PROBLEMS+=("the allow set $set is missing")
   done
+  if [[ -n ${STATE[fixed_sets]:-} ]]; then
+    status_families
+    [[ $(fixed_sets_digest) == "${STATE[fixed_sets]}" ]] ||
+      PROBLEMS+=("the private or exempt sets differ from the ones the firewall loaded")
+  fi
+}
+
+# The families in use, for status (which reads no policy otherwise): from the state file's ipv6 record.
+status_families() {
+  FAMILIES=(4)
+  [[ ${STATE[ipv6]:-} != filter ]] || FAMILIES+=(6)
 }
 
 # Prints whether the policy is in force now (result=ok|failed|not-in-force|unverified|never-applied, and a
@@ -1059,6 +1170,8 @@ status() {
     done
     print_denied "$DENIED4"
     print_denied "$DENIED6"
+    print_denied "$PRIVDENIED4" private-denied
+    print_denied "$PRIVDENIED6" private-denied
   fi
   [[ $result == ok ]]
 }

@@ -49,7 +49,7 @@ public final class DescriptorReader {
             "network", "vscode", "containerEnv", "caCertificates", "proxy");
     static final List<String> CLAUDE_KEYS = List.of("install", "version");
     static final List<String> NETWORK_KEYS = List.of("mode", "ipv6", "presets", "allowedDomains", "deniedDomains",
-            "allowedCidrs", "ports", "hostAccess", "verify");
+            "allowedCidrs", "privateAnswers", "ports", "hostAccess", "verify");
     static final List<String> HOST_ACCESS_KEYS = List.of("ports");
     static final List<String> VERIFY_KEYS = List.of("allow", "deny");
     static final List<String> VSCODE_KEYS = List.of("extensions", "settings");
@@ -237,7 +237,7 @@ public final class DescriptorReader {
     private NetworkPolicy network(Optional<Fields> section) {
         if (section.isEmpty()) {
             return new NetworkPolicy(NetworkPolicy.Mode.ENFORCE, NetworkPolicy.Ipv6Mode.FILTER, List.of(), List.of(),
-                    List.of(), List.of(), DEFAULT_PORTS, List.of(), List.of(), List.of());
+                    List.of(), List.of(), List.of(), DEFAULT_PORTS, List.of(), List.of(), List.of());
         }
         Fields f = section.get();
         NetworkPolicy.Mode mode = f.enumValue("mode", NetworkPolicy.Mode.class).orElse(NetworkPolicy.Mode.ENFORCE);
@@ -262,6 +262,8 @@ public final class DescriptorReader {
             return rule;
         }));
         var cidrs = distinct(f, "allowedCidrs", f.list("allowedCidrs", (n, p) -> f.parse(n, p, Syntax::cidr)));
+        var privateAnswers = distinct(f, "privateAnswers",
+                f.list("privateAnswers", (n, p) -> f.parse(n, p, Syntax::cidr)));
         List<Integer> ports = f.node("ports").isPresent()
                 ? distinct(f, "ports", f.list("ports", f::port)) : DEFAULT_PORTS;
         if (ports.isEmpty()) {
@@ -272,8 +274,8 @@ public final class DescriptorReader {
         Optional<Fields> verify = f.section("verify", VERIFY_KEYS);
         List<Endpoint> verifyAllow = verify.map(v -> endpoints(v, "allow")).orElse(List.of());
         List<Endpoint> verifyDeny = verify.map(v -> endpoints(v, "deny")).orElse(List.of());
-        return new NetworkPolicy(mode, ipv6, presetNames, allowed, denied, cidrs, ports, hostPorts, verifyAllow,
-                verifyDeny);
+        return new NetworkPolicy(mode, ipv6, presetNames, allowed, denied, cidrs, privateAnswers, ports, hostPorts,
+                verifyAllow, verifyDeny);
     }
 
     private static List<Endpoint> endpoints(Fields v, String key) {

@@ -76,6 +76,10 @@ public final class PolicyCheck {
                         expect(f, 2);
                         Syntax.hostName(f[1]);
                     }
+                    case "private-answer" -> {
+                        expect(f, 2);
+                        Syntax.cidr(f[1]);
+                    }
                     case "host-port" -> {
                         expect(f, 2);
                         Syntax.port(f[1]);
