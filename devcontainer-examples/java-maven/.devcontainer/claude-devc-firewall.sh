@@ -99,17 +99,38 @@ usage_error() {
 # Lockdown: whole filter tables with DROP policies; loopback and established flows only.
 # ---------------------------------------------------------------------------------------------------------
 
+# Loopback carries the resolver's traffic: dnsmasq's answers to clients and the upstream's answers to dnsmasq
+# (Docker's embedded resolver is 127.0.0.11). Any user can bind a loopback address on port 53 (Docker sets
+# ip_unprivileged_port_start=0) and send forged answers from it, which dnsmasq would take as the upstream's
+# and turn into allow-set entries. On loopback, only root (the daemon's resolver, dnsmasq's sockets) and the
+# resolver's account may send from port 53.
+dns_source_guard() {
+  local p
+  for p in udp tcp; do
+    echo "-A OUTPUT -o lo -p $p -m $p --sport 53 -j CDV-DNS-SRC"
+  done
+  # RELATED: the kernel's own packets, such as the TCP reset a REJECT of a connection to port 53 sends back.
+  echo "-A CDV-DNS-SRC -m conntrack --ctstate RELATED -j RETURN"
+  echo "-A CDV-DNS-SRC -m owner --uid-owner 0 -j RETURN"
+  if [[ ${1:-} == with-resolver ]]; then
+    echo "-A CDV-DNS-SRC -m owner --uid-owner $DNS_USER -j RETURN"
+  fi
+  echo "-A CDV-DNS-SRC -j DROP"
+}
+
 lockdown_v4() {
   cat <<EOF
 *filter
 :INPUT DROP [0:0]
 :FORWARD DROP [0:0]
 :OUTPUT DROP [0:0]
+:CDV-DNS-SRC - [0:0]
 -A INPUT -i lo -j ACCEPT
 -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
 -A OUTPUT -m addrtype ! --src-type LOCAL -m conntrack ! --ctstate RELATED -j DROP
 -A OUTPUT -d $DOCKER_DNS/32 -p tcp -j REJECT --reject-with tcp-reset
 -A OUTPUT -d $DOCKER_DNS/32 -j REJECT --reject-with icmp-port-unreachable
+$(dns_source_guard)
 -A OUTPUT -o lo -j ACCEPT
 -A OUTPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
 -A OUTPUT -p tcp -j REJECT --reject-with tcp-reset
@@ -124,9 +145,11 @@ lockdown_v6() {
 :INPUT DROP [0:0]
 :FORWARD DROP [0:0]
 :OUTPUT DROP [0:0]
+:CDV-DNS-SRC - [0:0]
 -A INPUT -i lo -j ACCEPT
 -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
 -A OUTPUT -m addrtype ! --src-type LOCAL -m conntrack ! --ctstate RELATED -j DROP
+$(dns_source_guard)
 -A OUTPUT -o lo -j ACCEPT
 -A OUTPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
 -A OUTPUT -p tcp -j REJECT --reject-with tcp-reset
@@ -614,12 +637,18 @@ EOF
 
 # Live dnsmasq processes of the resolver's user. Zombies are skipped: without an init process in the
 # container nobody reaps a killed dnsmasq, and a zombie holds no socket.
+# Where the caller may look (root), only those in this network namespace count: with a shared PID namespace
+# another container's resolver is visible too.
 resolver_pids() {
-  local pid state _
+  local pid state ns own _
+  own=$(readlink /proc/self/ns/net)
   for pid in $(pgrep -u "$DNS_USER" -x dnsmasq || true); do
     read -r _ _ state _ <"/proc/$pid/stat" 2>/dev/null || continue
-    [[ $state == Z || $state == X ]] || echo "$pid"
+    [[ $state == Z || $state == X ]] && continue
+    ns=$(readlink "/proc/$pid/ns/net" 2>/dev/null) || ns=$own
+    [[ $ns == "$own" ]] && echo "$pid"
   done
+  return 0
 }
 
 stop_dnsmasq() {
@@ -708,6 +737,7 @@ filter_table() {
   echo ":OUTPUT DROP [0:0]"
   echo ":CDV-DENY - [0:0]"
   echo ":CDV-PRIVATE - [0:0]"
+  echo ":CDV-DNS-SRC - [0:0]"
   echo "-A INPUT -i lo -j ACCEPT"
   echo "-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT"
   if [[ $fam == 6 && $IPV6 == filter ]]; then
@@ -736,6 +766,7 @@ filter_table() {
     fi
     echo "-A OUTPUT -d $DOCKER_DNS/32 -j CDV-DENY"
   fi
+  dns_source_guard with-resolver
   echo "-A OUTPUT -o lo -j ACCEPT"
   echo "-A OUTPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT"
   if [[ $fam == 6 && $IPV6 == block ]]; then
@@ -840,15 +871,18 @@ policies_drop() {
     grep -qx -- '-P OUTPUT DROP' <<<"$out"
 }
 
-# This container start: the host's boot and the start time of the container's PID 1. A restart or a stop and
-# start gives a new PID 1 (and a new network namespace, whose id the kernel may reuse, so it is no identity).
+# This container start: the host's boot, the start time of the container's PID 1 and the network namespace.
+# A restart or a stop and start gives a new PID 1 and a new namespace (whose id the kernel may reuse, so it is
+# no identity alone; and PID 1 is not the container's own when its PID namespace is shared).
 start_id() {
-  local boot stat
+  local boot stat netns
   local -a f
   read -r boot </proc/sys/kernel/random/boot_id
   read -r stat </proc/1/stat
   read -r -a f <<<"${stat##*) }" # fields from the 3rd (state) on: the command name may hold spaces
-  printf '%s:%s\n' "$boot" "${f[19]}"
+  netns=$(readlink /proc/self/ns/net)
+  netns=${netns#net:[}
+  printf '%s:%s:%s\n' "$boot" "${f[19]}" "${netns%]}"
 }
 
 # A digest of a family's filter rules as the kernel lists them (no counters): what apply loaded, or not.
@@ -1119,8 +1153,17 @@ live_check() {
   while read -r set; do
     present[$set]=1
   done < <(ipset list -n 2>/dev/null)
+  local want
   for set in ${STATE[sets]:-}; do
-    [[ -n ${present[$set]:-} ]] || PROBLEMS+=("the allow set $set is missing")
+    if [[ -z ${present[$set]:-} ]]; then
+      PROBLEMS+=("the allow set $set is missing")
+      continue
+    fi
+    want="inet"
+    [[ $set == *-6 ]] && want="inet6"
+    ipset list -t "$set" 2>/dev/null | grep -q "^Type: hash:net$" &&
+      ipset list -t "$set" 2>/dev/null | grep -q "^Header: family $want " ||
+      PROBLEMS+=("the allow set $set is not the hash:net set of family $want the firewall made")
   done
   if [[ -n ${STATE[fixed_sets]:-} ]]; then
     status_families

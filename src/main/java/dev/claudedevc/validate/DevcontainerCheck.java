@@ -88,6 +88,12 @@ public final class DevcontainerCheck {
                     + "that command among its entries): otherwise nothing fails the start when the firewall is not "
                     + "in force");
         }
+        if (!json.path("userEnvProbe").asText("").equals("none")) {
+            problems.add("userEnvProbe must be \"none\" (is " + (json.path("userEnvProbe").isMissingNode()
+                    ? "unset, which means loginInteractiveShell" : json.path("userEnvProbe").toString())
+                    + "): a probe runs the agent-writable shell start-up files and hands their environment to the "
+                    + "lifecycle commands, the firewall's wait among them");
+        }
         if (!json.path("waitFor").asText("").equals("postStartCommand")) {
             problems.add("waitFor is not postStartCommand (tools could start before the firewall is up)");
         }

@@ -111,6 +111,68 @@ class FirewallEscapesIT {
         }
     }
 
+    /**
+     * Sends one datagram from a given loopback source (address and port) to a UDP port on 127.0.0.1.
+     * Args: family (4 or 6), source address, source port, destination port, payload.
+     */
+    private static final String SEND_FROM = """
+            use strict; use warnings; use Socket qw(:all);
+            my ($fam, $src, $sport, $dport, $text) = @ARGV;
+            my ($af, $from, $to) = $fam == 4
+              ? (AF_INET, pack_sockaddr_in($sport, inet_aton($src)), pack_sockaddr_in($dport, inet_aton('127.0.0.1')))
+              : (AF_INET6, pack_sockaddr_in6($sport, inet_pton(AF_INET6, $src)),
+                 pack_sockaddr_in6($dport, inet_pton(AF_INET6, '::1')));
+            socket(my $s, $af, SOCK_DGRAM, 0) or die "socket: $!";
+            bind($s, $from) or die "bind $src:$sport: $!";
+            print defined(send($s, $text, 0, $to)) ? "sent $text\n" : "send $text: $!\n";
+            """;
+
+    /** Receives datagrams on 127.0.0.1 and ::1 for a few seconds, printing each. Args: port. */
+    private static final String RECEIVE = """
+            use strict; use warnings; use Socket qw(:all);
+            my $port = shift;
+            socket(my $a, AF_INET, SOCK_DGRAM, 0) or die;
+            bind($a, pack_sockaddr_in($port, inet_aton('127.0.0.1'))) or die "bind: $!";
+            socket(my $b, AF_INET6, SOCK_DGRAM, 0) or die;
+            bind($b, pack_sockaddr_in6($port, inet_pton(AF_INET6, '::1'))) or die "bind: $!";
+            $| = 1;
+            my $end = time + 8;
+            while (time < $end) {
+              my $in = ''; vec($in, fileno($a), 1) = 1; vec($in, fileno($b), 1) = 1;
+              next unless select(my $out = $in, undef, undef, 0.2);
+              for my $s ($a, $b) { if (vec($out, fileno($s), 1)) { my $m; recv($s, $m, 100, 0); print "$m\n" } }
+            }
+            """;
+
+    @Test
+    @Execution(ExecutionMode.CONCURRENT)
+    void theUserCannotSendFromTheDnsPortOnLoopback() {
+        // Docker's embedded resolver (127.0.0.11) is reached over loopback; its NAT sends the queries to a random
+        // port, so 127.0.0.11:53 itself is free and any user may bind it (ip_unprivileged_port_start=0). Replies
+        // forged from there are what dnsmasq takes as the upstream's (a loopback upstream such as 127.0.0.2 could
+        // even be answered by whoever binds it first). The root listener stands in for dnsmasq; the controls show
+        // the same path works from any other port. (::1 port 53 is dnsmasq's own.)
+        try (DevContainer dev = lab.start(FirewallLab.Variant.ENFORCE)) {
+            dev.applyFirewall().succeeds();
+            dev.asRoot("nohup perl -e \"$1\" 5399 > /tmp/received 2>&1 &", RECEIVE).succeeds();
+            dev.asRoot("sleep 0.5").succeeds();
+            Exec sent = dev.asUser("""
+                    perl -e "$1" 4 127.0.0.11 53 5399 forged-docker-dns
+                    perl -e "$1" 4 127.0.0.2 53 5399 forged-loopback
+                    perl -e "$1" 4 127.0.0.11 5300 5399 control-docker-dns
+                    perl -e "$1" 6 ::1 5300 5399 control-ipv6
+                    true
+                    """, SEND_FROM);
+            String received = DevContainer.eventually(java.time.Duration.ofSeconds(10), () -> {
+                String r = dev.asRoot("cat /tmp/received").out();
+                assertTrue(r.contains("control-docker-dns") && r.contains("control-ipv6"), r + "\n" + sent.text());
+                return r;
+            });
+            assertFalse(received.contains("forged"), received + "\n" + sent.text());
+            assertTrue(sent.out().contains("sent control-docker-dns"), sent::text);
+        }
+    }
+
     @Test
     @Execution(ExecutionMode.CONCURRENT)
     void theUserCannotHoldTheFirewallsLock() {

@@ -48,6 +48,17 @@ class StartPathChecksTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"loginInteractiveShell", "interactiveShell", "loginShell", "None", ""})
+    void aUserEnvProbeThatRunsTheAgentsShellStartUpFilesIsRefused(String probe) throws IOException {
+        ObjectNode json = devcontainer();
+        json.put("userEnvProbe", probe);
+        assertTrue(String.join("\n", DevcontainerCheck.structure(json)).contains("userEnvProbe must be \"none\""));
+        json.remove("userEnvProbe");
+        assertTrue(String.join("\n", DevcontainerCheck.structure(json)).contains("unset, which means"
+                + " loginInteractiveShell"));
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {
         "\"sudo /usr/local/sbin/claude-devc-firewall\"",                  // the old apply: nothing waits for the entrypoint
         "\"true || /usr/local/sbin/claude-devc-firewall wait\"",          // never runs it
