@@ -47,6 +47,10 @@ readonly EXEMPT_PREFIX=cdv-exempt-       # what the policy names itself: allow-n
 readonly PRIVDENIED4=cdv-privdenied-4    # destinations refused because an allowed name answered them
 readonly PRIVDENIED6=cdv-privdenied-6
 readonly PROBE_TIMEOUT=5
+# How long an address a DNS answer added stays in the allow sets, refreshed by every answer naming it: well
+# above client caches (the JVM keeps answers 30 s, glibc none, browsers about a minute). Connections already
+# established outlive it. The policy's answer-lifetime record overrides it (tests use a few seconds).
+readonly DEFAULT_ANSWER_LIFETIME=3600
 readonly WAIT_SECONDS=120
 readonly USAGE="usage: $PROG          apply the policy (as root; via sudo with no arguments)
        $PROG status   check that the policy is in force now (as root: sudo $PROG status)
@@ -69,6 +73,7 @@ DENY_NAMES=()               # host
 HOST_PORTS=()               # port
 PRIVATE_ANSWERS=()          # cidr
 VERIFY=()                   # "allow|deny host port"
+ANSWER_LIFETIME=""          # seconds
 
 # Facts gathered while applying.
 UPSTREAMS=()                # resolver addresses from the container's original resolv.conf
@@ -277,6 +282,14 @@ parse_line() {
       is_host "$2" || die "policy line $n: invalid host '$2'"
       DENY_NAMES+=("$2")
       ;;
+    answer-lifetime:2)
+      [[ -z $ANSWER_LIFETIME ]] || die "policy line $n: answer-lifetime given twice"
+      # ipset's own bound for a timeout
+      if ! [[ $2 =~ ^[1-9][0-9]{0,6}$ ]] || (($2 > 2147483)); then
+        die "policy line $n: answer-lifetime must be 1..2147483 seconds"
+      fi
+      ANSWER_LIFETIME=$2
+      ;;
     private-answer:2)
       check_cidr "$n" "$2"
       PRIVATE_ANSWERS+=("$2")
@@ -322,6 +335,7 @@ read_policy() {
   ((seen_version)) || die "policy file $POLICY is empty"
   [[ -n $MODE ]] || die "policy: no mode record"
   [[ -n $IPV6 ]] || die "policy: no ipv6 record"
+  ANSWER_LIFETIME=${ANSWER_LIFETIME:-$DEFAULT_ANSWER_LIFETIME}
   check_groups_defined
 }
 
@@ -467,44 +481,42 @@ ipset_script() {
     for fam in "${FAMILIES[@]}"; do
       inet=inet
       [[ $fam == 6 ]] && inet=inet6
-      echo "create ${SET_PREFIX}g$g-$fam hash:net family $inet maxelem 262144 -exist"
-      echo "create ${SET_PREFIX}t-g$g-$fam hash:net family $inet maxelem 262144"
+      # DNS answers: each entry lives ANSWER_LIFETIME seconds after the last answer that named it (dnsmasq
+      # re-adds, which refreshes it). Static ranges have a permanent set of their own, so an answer equal to
+      # a static address cannot give it a lifetime.
+      echo "create ${SET_PREFIX}g$g-$fam hash:net family $inet timeout $ANSWER_LIFETIME maxelem 262144 -exist"
+      echo "create ${SET_PREFIX}s$g-$fam hash:net family $inet maxelem 65536 -exist"
+      echo "create ${SET_PREFIX}t-s$g-$fam hash:net family $inet maxelem 65536"
       for entry in "${ALLOW_NETS[@]}"; do
         [[ ${entry%% *} == "$g" ]] || continue
         cidr=${entry#* }
         if [[ $fam == 4 && $cidr != *:* ]] || [[ $fam == 6 && $cidr == *:* ]]; then
-          echo "add ${SET_PREFIX}t-g$g-$fam $cidr -exist"
+          echo "add ${SET_PREFIX}t-s$g-$fam $cidr -exist"
         fi
       done
-      echo "swap ${SET_PREFIX}t-g$g-$fam ${SET_PREFIX}g$g-$fam"
-      echo "destroy ${SET_PREFIX}t-g$g-$fam"
+      echo "swap ${SET_PREFIX}t-s$g-$fam ${SET_PREFIX}s$g-$fam"
+      echo "destroy ${SET_PREFIX}t-s$g-$fam"
     done
   done
 }
 
-# After the lockdown no rule references our sets, so leftovers (temporary sets of a killed run, groups
-# that are no longer in the policy) can be destroyed.
-remove_stale_sets() {
-  local name g fam keep
-  while read -r name; do
+# After the lockdown no rule references our sets, so all of them (leftovers of a killed run, groups that
+# are no longer in the policy, DNS answers of the last run) are destroyed and made anew, with this policy's
+# lifetime; only the counters of denied destinations are kept. (Lines for `ipset restore`.)
+stale_sets_script() {
+  local name
+  for name in "$@"; do
     [[ $name == "$SET_PREFIX"* && $name != "$DENIED4" && $name != "$DENIED6" ]] || continue
     [[ $name != "$PRIVDENIED4" && $name != "$PRIVDENIED6" ]] || continue
-    keep=0
-    for fam in "${FAMILIES[@]}"; do
-      [[ $name == "$PRIVATE_PREFIX$fam" || $name == "$EXEMPT_PREFIX$fam" ]] && keep=1
-    done
-    for g in "${GROUP_IDS[@]}"; do
-      for fam in "${FAMILIES[@]}"; do
-        [[ $name == "${SET_PREFIX}g$g-$fam" ]] && keep=1
-      done
-    done
-    ((keep)) || ipset destroy "$name" || return 1
-  done < <(ipset list -n)
+    echo "destroy $name"
+  done
 }
 
+# One `ipset list -n` and one `ipset restore`, however many entries.
 build_sets() {
-  remove_stale_sets || return 1
-  ipset_script | ipset restore || return 1
+  local -a existing
+  mapfile -t existing < <(ipset list -n) || return 1
+  { stale_sets_script "${existing[@]}" && ipset_script; } | ipset restore || return 1
 }
 
 # ---------------------------------------------------------------------------------------------------------
@@ -805,6 +817,7 @@ filter_table() {
     echo "-A OUTPUT -m set --match-set $PRIVATE_PREFIX$fam dst -m set ! --match-set $EXEMPT_PREFIX$fam dst -j CDV-PRIVATE"
     for g in "${GROUP_IDS[@]}"; do
       for chunk in $(multiport_chunks "${GROUP_PORTS[$g]}"); do
+        echo "-A OUTPUT -p tcp -m set --match-set ${SET_PREFIX}s$g-$fam dst -m multiport --dports $chunk -j ACCEPT"
         echo "-A OUTPUT -p tcp -m set --match-set ${SET_PREFIX}g$g-$fam dst -m multiport --dports $chunk -j ACCEPT"
       done
     done
@@ -955,6 +968,7 @@ write_state() {
     [[ -z $RULES6 ]] || echo "rules6=$RULES6"
     [[ -z $SETS ]] || echo "sets=$SETS"
     [[ -z $FIXED_SETS ]] || echo "fixed_sets=$FIXED_SETS"
+    [[ -z $ANSWER_LIFETIME ]] || echo "answer_lifetime=$ANSWER_LIFETIME"
     count_records
     [[ -z $FAIL_REASON ]] || echo "error=$FAIL_REASON"
     for c in "${CHECKS[@]}"; do
@@ -968,17 +982,24 @@ write_state() {
   mv -f "$tmp" "$STATE_FILE"
 }
 
-# The type, family and members of the private and exempt sets of the families in use, as a digest.
+# The sets whose contents never change after an apply: static ranges, private and exempt ranges.
+is_fixed_set() {
+  [[ $1 == "${SET_PREFIX}s"[0-9]* || $1 == "$PRIVATE_PREFIX"* || $1 == "$EXEMPT_PREFIX"* ]]
+}
+
+# The type, header and members of the fixed sets among the named ones, as one digest (one `ipset list`).
 fixed_sets_digest() {
-  local fam set
-  for fam in "${FAMILIES[@]}"; do
-    for set in "$PRIVATE_PREFIX$fam" "$EXEMPT_PREFIX$fam"; do
-      ipset list "$set" 2>/dev/null | awk -v set="$set" '
-        /^Members:/ {m = 1; next}
-        m && NF {print set, $0; next}
-        /^(Type|Header):/ {sub(/ hashsize [0-9]+/, ""); sub(/ initval [0-9a-fx]+/, ""); print set, $0}' | sort
-    done
-  done | sha256sum | cut -d' ' -f1
+  local set names=" "
+  for set in "$@"; do
+    is_fixed_set "$set" && names+="$set "
+  done
+  ipset list 2>/dev/null | awk -v names="$names" '
+    /^Name:/ {set = $2; keep = index(names, " " set " ") > 0; m = 0; next}
+    !keep {next}
+    /^Members:/ {m = 1; next}
+    m && NF {print set, $0; next}
+    /^(Type|Header):/ {sub(/ hashsize [0-9]+/, ""); sub(/ initval [0-9a-fx]+/, ""); print set, $0}' |
+    sort | sha256sum | cut -d' ' -f1
 }
 
 # What status compares the kernel's state with later.
@@ -992,12 +1013,14 @@ record_loaded() {
   for g in "${GROUP_IDS[@]}"; do
     for fam in "${FAMILIES[@]}"; do
       SETS+=${SETS:+ }${SET_PREFIX}g$g-$fam
+      SETS+=" ${SET_PREFIX}s$g-$fam"
     done
   done
   for fam in "${FAMILIES[@]}"; do
     SETS+=" $PRIVATE_PREFIX$fam $EXEMPT_PREFIX$fam"
   done
-  FIXED_SETS=$(fixed_sets_digest)
+  # shellcheck disable=SC2086 # a list of set names
+  FIXED_SETS=$(fixed_sets_digest $SETS)
 }
 
 # The marker `wait` looks for: the policy is in force for this container start.
@@ -1164,18 +1187,16 @@ live_check() {
     ipset list -t "$set" 2>/dev/null | grep -q "^Type: hash:net$" &&
       ipset list -t "$set" 2>/dev/null | grep -q "^Header: family $want " ||
       PROBLEMS+=("the allow set $set is not the hash:net set of family $want the firewall made")
+    if [[ $set == "${SET_PREFIX}g"* ]]; then
+      ipset list -t "$set" 2>/dev/null | grep -q "^Header: .* timeout ${STATE[answer_lifetime]:-none} " ||
+        PROBLEMS+=("the allow set $set does not give DNS answers the lifetime of ${STATE[answer_lifetime]:-?} s")
+    elif ipset list -t "$set" 2>/dev/null | grep -q "^Header: .* timeout "; then
+      PROBLEMS+=("the set $set has a timeout: its entries would expire")
+    fi
   done
-  if [[ -n ${STATE[fixed_sets]:-} ]]; then
-    status_families
-    [[ $(fixed_sets_digest) == "${STATE[fixed_sets]}" ]] ||
-      PROBLEMS+=("the private or exempt sets differ from the ones the firewall loaded")
-  fi
-}
-
-# The families in use, for status (which reads no policy otherwise): from the state file's ipv6 record.
-status_families() {
-  FAMILIES=(4)
-  [[ ${STATE[ipv6]:-} != filter ]] || FAMILIES+=(6)
+  # shellcheck disable=SC2086 # a list of set names
+  [[ $(fixed_sets_digest ${STATE[sets]:-}) == "${STATE[fixed_sets]:-}" ]] ||
+    PROBLEMS+=("the static, private or exempt sets differ from the ones the firewall loaded")
 }
 
 # Prints whether the policy is in force now (result=ok|failed|not-in-force|unverified|never-applied, and a

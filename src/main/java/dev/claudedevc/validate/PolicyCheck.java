@@ -76,6 +76,12 @@ public final class PolicyCheck {
                         expect(f, 2);
                         Syntax.hostName(f[1]);
                     }
+                    case "answer-lifetime" -> {
+                        expect(f, 2);
+                        if (!f[1].matches("[1-9][0-9]{0,6}") || Integer.parseInt(f[1]) > 2_147_483) {
+                            throw new IllegalArgumentException("answer-lifetime must be 1..2147483 seconds");
+                        }
+                    }
                     case "private-answer" -> {
                         expect(f, 2);
                         Syntax.cidr(f[1]);

@@ -60,6 +60,8 @@ final class FirewallLab {
         ROTATION_A("rot-a", "1.60"),
         ROTATION_B("rot-b", "1.61"),
         CDN("cdn", "1.62"),
+        /** Answers a line only after the client sent one (port 80): a connection that stays open (FirewallLongLifeIT). */
+        SLOW("slow", "1.63", "slow.wild.test"),
         /** Stands in for the Docker host: {@code host.docker.internal} points here. */
         GATEWAY("gateway", "1.70"),
         NEIGHBOUR("neighbour", "2.20");
@@ -291,6 +293,9 @@ final class FirewallLab {
     }
 
     private List<String> serverCommand(Server server) {
+        if (server == Server.SLOW) {
+            return List.of("socat", "TCP6-LISTEN:80,ipv6only=0,fork,reuseaddr", "SYSTEM:read -r line; echo slow \"$line\"");
+        }
         List<String> command = new ArrayList<>(List.of("serve", server.id));
         switch (server) {
             case BLOCKED -> command.add("--address=/#/" + v4(Server.BLOCKED));
@@ -478,6 +483,11 @@ final class FirewallLab {
      */
     synchronized DevContainer run(String image, boolean capabilities) {
         return start(image, true, capabilities);
+    }
+
+    /** Starts another image (a variant with a fault or a changed policy baked in) as {@link #start(Variant)} does. */
+    synchronized DevContainer start(String image) {
+        return start(image, false, true);
     }
 
     private DevContainer start(String image, boolean imageEntrypoint, boolean capabilities) {

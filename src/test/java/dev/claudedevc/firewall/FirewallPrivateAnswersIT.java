@@ -88,7 +88,7 @@ class FirewallPrivateAnswersIT {
             dev.asRoot("ipset flush cdv-private-6").succeeds();
             String after = dev.asRoot(DevContainer.FIREWALL + " status").fails().out();
             assertTrue(after.startsWith("result=not-in-force\n"), after);
-            assertTrue(after.contains("problem=the private or exempt sets differ from the ones the firewall loaded"),
+            assertTrue(after.contains("problem=the static, private or exempt sets differ from the ones the firewall loaded"),
                     after);
         } finally {
             dev.applyFirewall().succeeds();

@@ -1,0 +1,143 @@
+package dev.claudedevc.firewall;
+
+import static dev.claudedevc.firewall.FirewallLab.Server.ALLOWED;
+import static dev.claudedevc.firewall.FirewallLab.Server.UPSTREAM;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * A long-running container: addresses that DNS answers added to the allow sets expire (here after a lifetime of
+ * {@value #LIFETIME} s, baked into the policy; 3600 s by default) unless an answer names them again, connections
+ * already established outlive that, and static ranges never expire.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class FirewallLongLifeIT {
+
+    static final int LIFETIME = 4;
+
+    private FirewallLab lab;
+    private DevContainer dev;
+
+    @BeforeAll
+    void applyFirewall() {
+        lab = FirewallLab.shared();
+        lab.setHosts(UPSTREAM, lab.upstreamHosts(UPSTREAM));
+        String policy = lab.generatedFile(FirewallLab.Variant.ENFORCE, "claude-devc-policy.conf")
+                + "answer-lifetime " + LIFETIME + "\n";
+        String image = lab.imageWith(FirewallLab.Variant.ENFORCE, "claude-devc-policy.conf", policy, "lifetime");
+        dev = lab.start(image);
+        dev.applyFirewall().succeeds();
+    }
+
+    @AfterAll
+    void stop() {
+        if (dev != null) {
+            dev.close();
+        }
+        if (lab != null) {
+            lab.setHosts(UPSTREAM, lab.upstreamHosts(UPSTREAM));
+        }
+    }
+
+    /** How many entries of the IPv4 allow sets (DNS answers, not static ranges) start with this prefix. */
+    private int answered(String prefix) {
+        String out = dev.asRoot("for s in $(ipset list -n | grep -E '^cdv-g[0-9]+-4$'); do ipset list \"$s\"; done"
+                + " | grep -c -F \"$1\" || true", prefix).succeeds().out().strip();
+        return Integer.parseInt(out);
+    }
+
+    @Test
+    void anAddressWhoseLifetimePassedIsRefusedUntilTheNameIsLookedUpAgainWhileOpenConnectionsLive() {
+        String address = lab.v4(ALLOWED);
+        dev.dig("allowed.test", "A").answers(address);
+        dev.connect4(address, 443).reaches("allowed");
+        // A connection opened now and used only after the lifetime has passed (the server answers a line).
+        dev.asUser("( { sleep " + (LIFETIME + 4) + "; echo ping; sleep 3; } | socat -T20 - TCP4:slow.wild.test:80 )"
+                + " > /tmp/late 2>&1 < /dev/null & disown").succeeds();
+
+        DevContainer.eventually(Duration.ofSeconds(LIFETIME + 10), () -> {
+            assertEquals(0, answered(address + " "), "the answer should have expired");
+            return null;
+        });
+        dev.connect4(address, 443).isRejected();
+        dev.connect4(address, 443).isRejected();
+
+        dev.dig("allowed.test", "A").answers(address);
+        dev.connect4(address, 443).reaches("allowed");
+
+        String late = DevContainer.eventually(Duration.ofSeconds(20), () -> {
+            String text = dev.asUser("cat /tmp/late").out();
+            assertTrue(text.contains("slow ping"), "the open connection should still carry data: " + text);
+            return text;
+        });
+        assertTrue(late.startsWith("slow ping"), late);
+    }
+
+    @Test
+    void everyAnswerRefreshesTheLifetime() {
+        String address = lab.v4(ALLOWED);
+        for (int i = 0; i < LIFETIME + 2; i++) {
+            dev.dig("allowed.test", "A").answers(address);
+            sleep(Duration.ofSeconds(1));
+        }
+        // More than the lifetime after the first answer, but less after the last one.
+        dev.connect4(address, 443).reaches("allowed");
+    }
+
+    @Test
+    void afterManyRotatingAnswersTheAllowSetStaysBounded() {
+        // A CDN name rotating through 20 new addresses per lookup (benchmark range: never dialled).
+        int rounds = 8;
+        int perRound = 20;
+        int most = 0;
+        for (int r = 0; r < rounds; r++) {
+            StringBuilder hosts = new StringBuilder(lab.upstreamHosts(UPSTREAM));
+            for (int i = 1; i <= perRound; i++) {
+                hosts.append("198.18.").append(r).append('.').append(i).append(" many.wild.test\n");
+            }
+            lab.setHosts(UPSTREAM, hosts.toString());
+            int round = r;
+            DevContainer.eventually(Duration.ofSeconds(10), () -> {
+                DevContainer.Dns dns = dev.dig("many.wild.test", "A");
+                assertEquals(perRound, dns.answers().size(), dns.raw());
+                assertTrue(dns.answers().contains("198.18." + round + ".1"), dns.raw());
+                return dns;
+            });
+            most = Math.max(most, answered("198.18."));
+            sleep(Duration.ofSeconds(2));
+        }
+        int total = rounds * perRound;
+        // Alive at once: the answers of the last lifetime (about LIFETIME / 2 + 1 rounds), never all of them.
+        int bound = (LIFETIME / 2 + 2) * perRound;
+        assertTrue(most <= bound, "the set held " + most + " of " + total + " answered addresses (bound " + bound + ")");
+        DevContainer.eventually(Duration.ofSeconds(LIFETIME + 10), () -> {
+            assertEquals(0, answered("198.18."), "every answer should have expired");
+            return null;
+        });
+        // Static ranges stay: the literal allowed in the descriptor is a permanent entry of its own set.
+        dev.connect4(lab.v4(FirewallLab.Server.LITERAL), 443).reaches("literal");
+    }
+
+    @Test
+    void statusKnowsTheLifetimeAndNoticesASetWithoutIt() {
+        String status = dev.asRoot(DevContainer.FIREWALL + " status").succeeds().out();
+        assertTrue(status.contains("\nanswer_lifetime=" + LIFETIME + "\n"), status);
+        dev.asRoot("ipset list -t cdv-g0-4 | grep -q ' timeout " + LIFETIME + " '").succeeds();
+        dev.asRoot("ipset list -t cdv-s0-4 | grep -qv ' timeout '").succeeds();
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
