@@ -10,10 +10,15 @@ import dev.claudedevc.generate.GeneratedFile;
 import dev.claudedevc.generate.Generator;
 import dev.claudedevc.generate.Manifest;
 import dev.claudedevc.generate.TreeWriter;
+import dev.claudedevc.model.OutputFolder;
+import dev.claudedevc.descriptor.ToolchainDetector;
+import dev.claudedevc.model.Ecosystem;
+import dev.claudedevc.model.ToolchainVersion;
 import dev.claudedevc.render.MustacheTemplateRenderer;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,6 +26,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -49,13 +55,18 @@ final class InitCommand implements Callable<Integer> {
     @Option(names = "--name", paramLabel = "NAME", description = "Project name (default: the folder's name).")
     String name;
 
-    @Option(names = "--image", paramLabel = "IMAGE", description = "Base image (default: ${DEFAULT-VALUE}).",
-            defaultValue = DescriptorReader.DEFAULT_IMAGE)
+    @Option(names = "--image", paramLabel = "IMAGE", description = "Base image (default: the official Dev "
+            + "Container image of the first detected toolchain, else " + DescriptorReader.DEFAULT_IMAGE + ").")
     String image;
 
-    @Option(names = "--user", paramLabel = "USER", description = "Container user (default: ${DEFAULT-VALUE}).",
-            defaultValue = DescriptorReader.DEFAULT_USER)
+    @Option(names = "--user", paramLabel = "USER", description = "Container user (default: "
+            + Ecosystem.OFFICIAL_IMAGE_USER + " on an official image, else " + DescriptorReader.DEFAULT_USER + ").")
     String user;
+
+    @Option(names = "--toolchain-source", paramLabel = "SOURCE", defaultValue = "official-image",
+            description = "Where the first toolchain comes from: official-image (its official Dev Container image "
+                    + "is the base) or debian (Debian packages) (default: ${DEFAULT-VALUE}).")
+    String toolchainSource;
 
     @Option(names = "--claude-install", paramLabel = "METHOD", defaultValue = "native",
             description = "How to install Claude Code: native, npm or none (default: ${DEFAULT-VALUE}).")
@@ -66,6 +77,11 @@ final class InitCommand implements Callable<Integer> {
 
     @Option(names = "--allow", paramLabel = "DOMAIN", description = "Allow a destination (repeatable).")
     List<String> allow = new ArrayList<>();
+
+    @Option(names = "--output", paramLabel = "DIR", description = "The folder to render into, relative to the "
+            + "project (default: .devcontainer, or .devcontainer/claude when the project has its own dev container "
+            + "configuration).")
+    String output;
 
     @Option(names = "--no-detect", description = "Do not pick presets from the project's files.")
     boolean noDetect;
@@ -87,12 +103,14 @@ final class InitCommand implements Callable<Integer> {
         PresetCatalog catalog = PresetCatalog.from(assets);
 
         List<String> detected = noDetect ? List.of() : detect(dir);
+        List<ToolchainDetector.Detected> toolchains = noDetect ? List.of() : ordered(ToolchainDetector.detect(dir));
+        OutputFolder outputFolder = outputFolder(dir);
         LinkedHashSet<String> chosen = new LinkedHashSet<>();
         chosen.add("anthropic");
         chosen.addAll(detected);
         chosen.addAll(presets);
         String text = new MustacheTemplateRenderer(assets).render("templates/claude-devc.yaml.mustache",
-                view(dir, chosen, detected));
+                view(dir, chosen, detected, outputFolder, toolchains));
         byte[] descriptorBytes = text.getBytes(StandardCharsets.UTF_8);
 
         // Validate what we are about to write exactly as a later read will: a bad flag fails here, writing nothing.
@@ -102,14 +120,29 @@ final class InitCommand implements Callable<Integer> {
         Generator generator = new Generator(assets, catalog);
         List<GeneratedFile> files = new ArrayList<>();
         files.add(new GeneratedFile(dir.relativize(descriptorFile).toString(), descriptorBytes, false));
+        OutputFolder out = loaded.descriptor().output();
         generator.generate(loaded).files().forEach(f -> files.add(new GeneratedFile(
-                Generator.OUTPUT_DIR + "/" + f.path(), f.content(), f.executable())));
-        List<TreeWriter.Written> written = TreeWriter.write(dir, files, force,
-                prefixed(Manifest.read(dir.resolve(Generator.OUTPUT_DIR))));
+                out.file(f.path()), f.content(), f.executable())));
+        List<TreeWriter.Written> written = TreeWriter.write(dir, files, force, prefixed(out,
+                Manifest.read(out.in(dir))));
 
         PrintWriter err = spec.commandLine().getErr();
         if (!detected.isEmpty()) {
             err.println("detected: " + String.join(", ", detected));
+        }
+        for (ToolchainDetector.Detected t : toolchains) {
+            err.println("toolchain: " + t.ecosystem().key() + " " + version(t) + " (" + safeEvidence(t) + ")");
+        }
+        if (!toolchains.isEmpty()) {
+            err.println("base image: " + loaded.descriptor().image() + ", user " + loaded.descriptor().user());
+        }
+        if (output == null && out.equals(OutputFolder.NESTED)) {
+            err.println("the project has its own dev container configuration, left as it is: rendered into "
+                    + out + "/, a named configuration (VS Code offers it when reopening in a container; the CLI: "
+                    + "devcontainer up --workspace-folder . --config " + out.file("devcontainer.json") + ")");
+        } else if (!out.discoverable()) {
+            err.println("note: the IDE does not look in " + out + "/ by itself; open it with devcontainer up "
+                    + "--workspace-folder . --config " + out.file("devcontainer.json"));
         }
         GenerateCommand.report(spec.commandLine().getOut(), written, json);
         if (!json) {
@@ -119,18 +152,112 @@ final class InitCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private static Map<String, String> prefixed(Map<String, String> hashes) {
+    private static Map<String, String> prefixed(OutputFolder folder, Map<String, String> hashes) {
         Map<String, String> out = new LinkedHashMap<>();
-        hashes.forEach((path, sha) -> out.put(Generator.OUTPUT_DIR + "/" + path, sha));
+        hashes.forEach((path, sha) -> out.put(folder.file(path), sha));
         return out;
     }
 
-    private Map<String, Object> view(Path dir, LinkedHashSet<String> chosen, List<String> detected) {
+    /**
+     * {@code --output}, else {@link OutputFolder#NESTED} when the project has a dev container configuration that
+     * claude-devc did not render (a {@code .devcontainer/} without claude-devc's manifest, or
+     * {@code .devcontainer.json}), else the default.
+     */
+    private OutputFolder outputFolder(Path dir) {
+        if (output != null) {
+            try {
+                return OutputFolder.parse(output);
+            } catch (IllegalArgumentException e) {
+                throw new ClaudeDevcException(ClaudeDevcException.Kind.INVALID_DESCRIPTOR,
+                        "--output: " + e.getMessage());
+            }
+        }
+        return hasOwnConfiguration(dir) ? OutputFolder.NESTED : OutputFolder.DEFAULT;
+    }
+
+    static boolean hasOwnConfiguration(Path dir) {
+        if (Files.exists(dir.resolve(".devcontainer.json"), LinkOption.NOFOLLOW_LINKS)) {
+            return true;
+        }
+        Path folder = OutputFolder.DEFAULT.in(dir);
+        if (Files.isSymbolicLink(folder) || (Files.exists(folder) && !Files.isDirectory(folder))) {
+            return true;
+        }
+        if (!Files.isDirectory(folder) || Manifest.exists(folder)) {
+            return false;
+        }
+        try (var entries = Files.list(folder)) {
+            return entries.findAny().isPresent();
+        } catch (java.io.IOException e) {
+            throw new ClaudeDevcException(ClaudeDevcException.Kind.IO, "cannot read " + folder + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The detected toolchains, the base image's first: the first (in detection order) whose stated version Debian
+     * bookworm does not package, so the others can come from Debian packages; else the first detected. A toolchain
+     * whose project states no version gets claude-devc's default on the base image and bookworm's from Debian.
+     */
+    List<ToolchainDetector.Detected> ordered(List<ToolchainDetector.Detected> detected) {
+        List<ToolchainDetector.Detected> out = new ArrayList<>(detected);
+        for (ToolchainDetector.Detected t : detected) {
+            if (t.version().isPresent() && !t.ecosystem().debianVersion().meets(t.version().get())) {
+                out.remove(t);
+                out.add(0, t);
+                break;
+            }
+        }
+        boolean official = !"debian".equals(toolchainSource);
+        List<ToolchainDetector.Detected> versioned = new ArrayList<>();
+        for (int i = 0; i < out.size(); i++) {
+            ToolchainDetector.Detected t = out.get(i);
+            if (t.version().isEmpty()) {
+                t = new ToolchainDetector.Detected(t.ecosystem(), Optional.of(official && i == 0
+                        ? ToolchainVersion.parse(t.ecosystem().defaultVersion()) : t.ecosystem().debianVersion()),
+                        t.evidence() + ": no version stated");
+            }
+            versioned.add(t);
+        }
+        return versioned;
+    }
+
+    private static ToolchainVersion versionOf(ToolchainDetector.Detected t) {
+        return t.version().orElseThrow();
+    }
+
+    private static String version(ToolchainDetector.Detected t) {
+        return versionOf(t).toString();
+    }
+
+    /** What the descriptor's comment says about where a version came from: only plain text from project files. */
+    private static String safeEvidence(ToolchainDetector.Detected t) {
+        String evidence = t.evidence();
+        return evidence.matches("[A-Za-z0-9 ._<>=^~|*,\"/:()+-]{1,160}") ? evidence
+                : evidence.split(" ", 2)[0].replaceAll("[^A-Za-z0-9._-]", "");
+    }
+
+    private Map<String, Object> view(Path dir, LinkedHashSet<String> chosen, List<String> detected,
+            OutputFolder outputFolder, List<ToolchainDetector.Detected> toolchains) {
         String projectName = name != null ? name : defaultName(dir);
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("name", requireMatch(projectName, Syntax.PROJECT_NAME, "--name"));
-        view.put("image", requireMatch(image, Syntax.IMAGE, "--image"));
-        view.put("user", requireMatch(user, Syntax.USER, "--user"));
+        boolean official = !toolchains.isEmpty() && toolchainSource.equals("official-image");
+        if (!toolchainSource.equals("official-image") && !toolchainSource.equals("debian")) {
+            throw new ClaudeDevcException(ClaudeDevcException.Kind.INVALID_DESCRIPTOR, "--toolchain-source '"
+                    + toolchainSource + "' is not one of official-image, debian");
+        }
+        view.put("image", image == null && official ? "" : requireMatch(image == null ? DescriptorReader.DEFAULT_IMAGE
+                : image, Syntax.IMAGE, "--image"));
+        view.put("officialImage", official ? toolchains.get(0).ecosystem().officialImage(versionOf(toolchains.get(0)))
+                .orElse("") : "");
+        view.put("user", requireMatch(user != null ? user : official ? Ecosystem.OFFICIAL_IMAGE_USER
+                : DescriptorReader.DEFAULT_USER, Syntax.USER, "--user"));
+        view.put("toolchainSource", toolchainSource);
+        view.put("hasToolchains", !toolchains.isEmpty());
+        view.put("toolchains", toolchains.stream().map(t -> Map.of("key", t.ecosystem().key(), "version", version(t),
+                "evidence", safeEvidence(t))).toList());
+        view.put("output", outputFolder.path());
         view.put("install", requireMatch(install.toLowerCase(Locale.ROOT),
                 java.util.regex.Pattern.compile("native|npm|none"), "--claude-install"));
         view.put("presets", chosen.stream().map(p -> Map.of("name",

@@ -15,8 +15,8 @@ record Workspace(Path projectDir, Generator generator, LoadedDescriptor loaded) 
         return new Workspace(options.projectDir(), generator, loaded);
     }
 
-    /** Where the rendered files go: {@code .devcontainer/} beside the descriptor. */
+    /** Where the rendered files go: the descriptor's {@code output} folder, relative to the descriptor. */
     Path outputDir() {
-        return loaded.projectDir().resolve(Generator.OUTPUT_DIR);
+        return loaded.descriptor().output().in(loaded.projectDir());
     }
 }

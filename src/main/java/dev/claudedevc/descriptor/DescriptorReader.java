@@ -6,6 +6,10 @@ import dev.claudedevc.model.Descriptor;
 import dev.claudedevc.model.DomainRule;
 import dev.claudedevc.model.Endpoint;
 import dev.claudedevc.model.NetworkPolicy;
+import dev.claudedevc.model.OutputFolder;
+import dev.claudedevc.model.Ecosystem;
+import dev.claudedevc.model.ToolchainVersion;
+import dev.claudedevc.model.Toolchains;
 import dev.claudedevc.model.Proxy;
 import dev.claudedevc.model.VsCode;
 import java.io.IOException;
@@ -46,7 +50,7 @@ public final class DescriptorReader {
     public static final List<Integer> DEFAULT_PORTS = List.of(443, 80);
 
     static final List<String> TOP_KEYS = List.of("name", "image", "user", "packages", "timezone", "claudeCode",
-            "network", "vscode", "containerEnv", "caCertificates", "proxy");
+            "network", "vscode", "containerEnv", "caCertificates", "proxy", "output", "toolchains");
     static final List<String> CLAUDE_KEYS = List.of("install", "version");
     static final List<String> NETWORK_KEYS = List.of("mode", "ipv6", "presets", "allowedDomains", "deniedDomains",
             "allowedCidrs", "privateAnswers", "ports", "hostAccess", "verify");
@@ -203,10 +207,12 @@ public final class DescriptorReader {
         if (name.length() > 63) {
             throw top.source().error(top.node("name").orElseThrow(), "name", "longer than 63 characters");
         }
+        Toolchains toolchains = toolchains(top);
+        Optional<String> officialImage = toolchains.fromBaseImage().flatMap(t -> t.ecosystem().officialImage(t.version()));
         String image = top.string("image", Syntax.IMAGE, "an image reference (e.g. debian:bookworm)")
-                .orElse(DEFAULT_IMAGE);
+                .or(() -> officialImage).orElse(DEFAULT_IMAGE);
         String user = top.string("user", Syntax.USER, "a user name (lower-case, at most 32 characters)")
-                .orElse(DEFAULT_USER);
+                .orElse(toolchains.fromBaseImage().isPresent() ? Ecosystem.OFFICIAL_IMAGE_USER : DEFAULT_USER);
         if (user.equals("root")) {
             throw top.source().error(top.node("user").orElseThrow(), "user",
                     "the agent must not run as root; choose a non-root user name");
@@ -223,8 +229,9 @@ public final class DescriptorReader {
         Map<String, String> env = containerEnv(top);
         List<String> certificates = caCertificates(top, baseDir);
         Optional<Proxy> proxy = top.section("proxy", PROXY_KEYS).map(this::proxy);
+        OutputFolder output = output(top, baseDir);
         return new Descriptor(name, image, user, packages, timezone, claudeCode, network, vscode, env, certificates,
-                proxy);
+                proxy, output, toolchains);
     }
 
     private ClaudeCode claudeCode(Fields f) {
@@ -407,6 +414,109 @@ public final class DescriptorReader {
             }
         }
         return paths;
+    }
+
+    /**
+     * {@code toolchains}: {@code source} and one version per ecosystem key, in the descriptor's order. Where a
+     * toolchain comes from Debian packages, bookworm's version must meet the requirement; when it does not, the
+     * message names both versions and the fix.
+     */
+    private static Toolchains toolchains(Fields top) {
+        Optional<Node> node = top.node("toolchains");
+        if (node.isEmpty()) {
+            return Toolchains.NONE;
+        }
+        List<String> keys = new ArrayList<>(List.of("source"));
+        for (Ecosystem e : Ecosystem.values()) {
+            keys.add(e.key());
+        }
+        Fields f = Fields.of(top.source(), node.get(), "toolchains", keys);
+        Toolchains.Source source = f.node("source").map(n -> {
+            String text = f.string(n, f.path("source"));
+            return switch (text) {
+                case "official-image" -> Toolchains.Source.OFFICIAL_IMAGE;
+                case "debian" -> Toolchains.Source.DEBIAN;
+                default -> throw f.source().error(n, f.path("source"), "'" + Fields.printable(text)
+                        + "' is not one of official-image, debian");
+            };
+        }).orElse(Toolchains.Source.OFFICIAL_IMAGE);
+        List<Toolchains.Toolchain> list = new ArrayList<>();
+        List<Node> at = new ArrayList<>();
+        for (Map.Entry<String, Node.Entry> entry : f.node().entries().entrySet()) {
+            if (entry.getKey().equals("source")) {
+                continue;
+            }
+            Ecosystem ecosystem = Ecosystem.byKey(entry.getKey()).orElseThrow();
+            Node value = entry.getValue().value();
+            String text;
+            if (value instanceof Node.Scalar s && s.value() instanceof Long number) {
+                text = String.valueOf(number);
+            } else if (value instanceof Node.Scalar s && s.value() instanceof Double) {
+                throw f.source().error(value, f.path(entry.getKey()), "write the version as a string ('"
+                        + entry.getKey() + ": \"...\"'): as a number, 3.10 would read as 3.1");
+            } else {
+                text = f.string(value, f.path(entry.getKey()));
+            }
+            ToolchainVersion version;
+            try {
+                version = ToolchainVersion.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw f.source().error(value, f.path(entry.getKey()), Fields.printable(e.getMessage()));
+            }
+            list.add(new Toolchains.Toolchain(ecosystem, version));
+            at.add(value);
+        }
+        Toolchains toolchains = new Toolchains(source, list);
+        toolchains.fromBaseImage().ifPresent(t -> {
+            if (t.ecosystem().officialImage(t.version()).isEmpty() && top.node("image").isEmpty()) {
+                throw f.source().error(at.get(0), f.path(t.ecosystem().key()), "no official Dev Container image of "
+                        + t.ecosystem().displayName() + " " + t.version() + " is known to claude-devc (known: "
+                        + String.join(", ", t.ecosystem().officialVersions()) + "); set image: to one that has it");
+            }
+        });
+        List<Toolchains.Toolchain> debian = toolchains.fromDebian();
+        for (Toolchains.Toolchain t : debian) {
+            if (!t.ecosystem().debianVersion().meets(t.version())) {
+                Node where = at.get(list.indexOf(t));
+                boolean first = list.indexOf(t) == 0;
+                String fix = source == Toolchains.Source.DEBIAN
+                        ? "use source: official-image (the default), which bases the image on "
+                                + t.ecosystem().officialImage(t.version()).orElse(t.ecosystem().officialRepository())
+                        : first ? "" : "list " + t.ecosystem().key() + " first, so that its official Dev Container "
+                                + "image is the base (the others then come from Debian packages)";
+                throw f.source().error(where, f.path(t.ecosystem().key()), t.ecosystem().displayName() + " "
+                        + t.version() + " is required, but Debian " + Ecosystem.DEBIAN_RELEASE + " packages "
+                        + t.ecosystem().displayName() + " " + t.ecosystem().debianVersion() + " ("
+                        + String.join(", ", t.ecosystem().debianPackages()) + "); " + fix
+                        + ", or lower the requirement if the project builds with " + t.ecosystem().debianVersion());
+            }
+        }
+        return toolchains;
+    }
+
+    /**
+     * The output folder: its syntax (relative, no {@code ..}), and no existing part of it a symbolic link, which
+     * could send the written files anywhere on the host.
+     */
+    private static OutputFolder output(Fields top, Path baseDir) {
+        Optional<OutputFolder> given = top.parsed("output", OutputFolder::parse);
+        if (given.isEmpty()) {
+            return OutputFolder.DEFAULT;
+        }
+        Path at = baseDir;
+        for (String segment : given.get().path().split("/")) {
+            at = at.resolve(segment);
+            if (Files.isSymbolicLink(at)) {
+                throw top.source().error(top.node("output").orElseThrow(), "output", "'" + given.get()
+                        + "' goes through the symbolic link " + baseDir.relativize(at)
+                        + "; give a real folder inside the project");
+            }
+            if (Files.exists(at, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(at)) {
+                throw top.source().error(top.node("output").orElseThrow(), "output", "'" + given.get() + "': "
+                        + baseDir.relativize(at) + " is a file, not a folder");
+            }
+        }
+        return given.get();
     }
 
     private Proxy proxy(Fields f) {

@@ -24,8 +24,6 @@ import java.util.TreeMap;
  */
 public final class Generator {
 
-    /** The output folder's name inside a project. */
-    public static final String OUTPUT_DIR = ".devcontainer";
     /** Where the firewall and its policy live in the image (see firewall/README.md). */
     public static final String FIREWALL_PATH = ImageLayout.FIREWALL;
     public static final String POLICY_PATH = ImageLayout.POLICY;
@@ -38,7 +36,10 @@ public final class Generator {
 
     /** Packages the firewall, its self-test and `verify` need in every image. */
     static final List<String> BASE_PACKAGES = List.of("bind9-dnsutils", "ca-certificates", "curl", "dnsmasq-base",
-            "iproute2", "ipset", "iptables", "procps", "socat", "sudo");
+            "git", "iproute2", "ipset", "iptables", "procps", "socat", "sudo");
+    /** Root's command search path starts with these (root-owned in every Debian image), before anything else. */
+    public static final List<String> SYSTEM_PATH = List.of("/usr/local/sbin", "/usr/local/bin", "/usr/sbin",
+            "/usr/bin", "/sbin", "/bin");
 
     private final Assets assets;
     private final TemplateRenderer renderer;
@@ -78,9 +79,15 @@ public final class Generator {
         view.put("name", JsonText.of(d.name(), 2));
         view.put("user", JsonText.of(d.user(), 2));
         view.put("runArgs", JsonText.of(List.of("--cap-add=NET_ADMIN", "--cap-add=NET_RAW"), 2));
-        view.put("mounts", JsonText.of(List.of(
+        List<String> mounts = new ArrayList<>(List.of(
                 "source=claude-devc-${devcontainerId}-config,target=" + claudeConfigDir(d) + ",type=volume",
-                "source=claude-devc-${devcontainerId}-history,target=/commandhistory,type=volume"), 2));
+                "source=claude-devc-${devcontainerId}-history,target=/commandhistory,type=volume"));
+        for (String cache : caches(d)) {
+            mounts.add("source=claude-devc-${devcontainerId}-" + cache.replaceAll("[^a-z0-9]+", "-")
+                    .replaceAll("^-|-$", "") + ",target=" + d.home() + "/" + cache + ",type=volume");
+        }
+        view.put("mounts", JsonText.of(mounts, 2));
+        view.put("remoteEnv", JsonText.of(Map.of("PATH", "${containerEnv:PATH}:" + String.join(":", userPath(d))), 2));
         Map<String, String> env = new TreeMap<>(d.containerEnv());
         env.put("CLAUDE_CONFIG_DIR", claudeConfigDir(d));
         d.proxy().ifPresent(proxy -> env.putAll(proxy.environment()));
@@ -98,6 +105,7 @@ public final class Generator {
         view.put("user", d.user());
         view.put("home", d.home());
         List<String> packages = new ArrayList<>(BASE_PACKAGES);
+        d.toolchains().fromDebian().forEach(t -> packages.addAll(t.ecosystem().debianPackages()));
         if (d.claudeCode().install() == ClaudeCode.Install.NPM) {
             packages.add("nodejs");
             packages.add("npm");
@@ -112,6 +120,17 @@ public final class Generator {
         view.put("firewallPath", FIREWALL_PATH);
         view.put("entrypointPath", ImageLayout.ENTRYPOINT);
         view.put("policyPath", POLICY_PATH);
+        view.put("systemPath", String.join(":", SYSTEM_PATH));
+        view.put("systemDirs", String.join("|", SYSTEM_PATH));
+        view.put("toolchainHomes", d.toolchains().list().stream()
+                .flatMap(t -> t.ecosystem().officialHomes().stream()).sorted().map(h -> " " + h)
+                .reduce("", String::concat));
+        view.put("caches", caches(d).stream().map(c -> Map.of("path", d.home() + "/" + c)).toList());
+        Map<String, String> homeEnv = new TreeMap<>();
+        d.toolchains().list().forEach(t -> t.ecosystem().homeEnvironment()
+                .forEach((k, v) -> homeEnv.put(k, d.home() + "/" + v)));
+        view.put("homeEnv", homeEnv.entrySet().stream().map(e -> Map.of("name", e.getKey(), "value", e.getValue()))
+                .toList());
         view.put("sudoCommands", ImageLayout.SUDO_COMMANDS.stream().map(c -> Map.of("command", c)).toList());
         return GeneratedFile.text("Dockerfile", render(DOCKERFILE_TEMPLATE, view), false);
     }
@@ -160,6 +179,28 @@ public final class Generator {
             }
         }
         return files;
+    }
+
+    /** The user's caches (relative to the home folder), each on a per-project volume. */
+    static List<String> caches(Descriptor d) {
+        return d.toolchains().list().stream().flatMap(t -> t.ecosystem().caches().stream()).sorted().distinct()
+                .toList();
+    }
+
+    /**
+     * Folders the user's own tools install into: on the user's PATH (remoteEnv), after everything else, and never
+     * on root's (the image's ENV), since the agent can write them.
+     */
+    static List<String> userPath(Descriptor d) {
+        List<String> path = new ArrayList<>(List.of(d.home() + "/.local/bin"));
+        d.toolchains().list().forEach(t -> {
+            switch (t.ecosystem()) {
+                case GO -> path.add(d.home() + "/go/bin");
+                case RUST -> path.add(d.home() + "/.cargo/bin");
+                default -> { }
+            }
+        });
+        return path;
     }
 
     private static String claudeConfigDir(Descriptor d) {

@@ -33,6 +33,11 @@ public final class Manifest {
         return GeneratedFile.text(FILE, out.toString(), false);
     }
 
+    /** Whether claude-devc rendered into {@code outputDir} (its manifest is there). */
+    public static boolean exists(Path outputDir) {
+        return Files.isRegularFile(outputDir.resolve(FILE), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    }
+
     /**
      * The hashes recorded by the last generation in {@code outputDir}, or none. Lines that are not a hash and a
      * path below {@code outputDir} are ignored: what they name is never replaced or deleted without {@code --force}.

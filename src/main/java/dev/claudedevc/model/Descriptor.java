@@ -19,6 +19,8 @@ import java.util.Optional;
  * @param containerEnv    environment of the running container, sorted by name
  * @param caCertificates  extra CA certificate files, relative to the descriptor's folder
  * @param proxy           outbound proxy settings, if any
+ * @param output          the folder, relative to the project, the files are rendered into
+ * @param toolchains      the language toolchains the image carries
  */
 public record Descriptor(
         String name,
@@ -31,7 +33,9 @@ public record Descriptor(
         VsCode vscode,
         Map<String, String> containerEnv,
         List<String> caCertificates,
-        Optional<Proxy> proxy) {
+        Optional<Proxy> proxy,
+        OutputFolder output,
+        Toolchains toolchains) {
 
     public Descriptor {
         Objects.requireNonNull(name, "name");
@@ -45,6 +49,8 @@ public record Descriptor(
         containerEnv = Map.copyOf(containerEnv);
         caCertificates = List.copyOf(caCertificates);
         Objects.requireNonNull(proxy, "proxy");
+        Objects.requireNonNull(output, "output");
+        Objects.requireNonNull(toolchains, "toolchains");
     }
 
     /** The home directory of {@link #user()} in the image. */

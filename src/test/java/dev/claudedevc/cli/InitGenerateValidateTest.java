@@ -90,12 +90,88 @@ class InitGenerateValidateTest {
     }
 
     @Test
-    void initNeverOverwritesAUsersOwnDevcontainerFiles() throws IOException {
+    void initBesideAProjectsOwnDevcontainerRendersANamedConfigurationAndLeavesTheProjectsFilesAlone()
+            throws IOException {
         Files.createDirectories(repo.resolve(".devcontainer"));
         Files.writeString(repo.resolve(".devcontainer/Dockerfile"), "FROM mine\n");
-        CliRun.of("init", "-C", repo.toString()).exits(ExitCodes.REFUSED_OVERWRITE);
+        Files.writeString(repo.resolve(".devcontainer/devcontainer.json"), "{\"build\": {\"dockerfile\": \"Dockerfile\"}}\n");
+        Files.setLastModifiedTime(repo.resolve(".devcontainer/Dockerfile"), FileTime.fromMillis(1_000_000_000_000L));
+        Map<String, String> own = snapshot();
+
+        CliRun run = CliRun.of("init", "-C", repo.toString()).exits(0);
+        assertTrue(run.err().contains("own dev container configuration") && run.err().contains(".devcontainer/claude"),
+                run.err());
+        Map<String, String> after = snapshot();
+        own.forEach((path, content) -> assertEquals(content, after.get(path), path + " is the project's own"));
+        assertTrue(Files.readString(repo.resolve("claude-devc.yaml")).contains("output: .devcontainer/claude"));
+        Path nested = repo.resolve(".devcontainer/claude");
+        JsonNode json = DevcontainerCheck.parse(Files.readString(nested.resolve("devcontainer.json")), "x");
+        assertEquals("Dockerfile", json.path("build").path("dockerfile").asText(), "relative to devcontainer.json");
+        assertEquals(".", json.path("build").path("context").asText());
+        assertTrue(Files.isExecutable(nested.resolve("claude-devc-firewall.sh")));
+        assertTrue(Files.isRegularFile(nested.resolve("claude-devc.sha256")));
+
+        CliRun.of("generate", "-C", repo.toString(), "--check").exits(0);
+        CliRun.of("validate", "-C", repo.toString(), "--schema", TestPaths.devcontainerSchema().toString()).exits(0);
+        CliRun.of("init", "-C", repo.toString()).exits(0); // again: still nested, all unchanged
+        CliRun.of("generate", "-C", repo.toString()).exits(0);
+        Map<String, String> last = snapshot();
+        own.forEach((path, content) -> assertEquals(content, last.get(path), path + " is the project's own"));
+    }
+
+    @Test
+    void initWithOutputIntoTheProjectsOwnFolderStillNeverOverwritesItsFiles() throws IOException {
+        Files.createDirectories(repo.resolve(".devcontainer"));
+        Files.writeString(repo.resolve(".devcontainer/Dockerfile"), "FROM mine\n");
+        CliRun.of("init", "-C", repo.toString(), "--output", ".devcontainer").exits(ExitCodes.REFUSED_OVERWRITE);
         assertEquals("FROM mine\n", Files.readString(repo.resolve(".devcontainer/Dockerfile")));
         assertFalse(Files.exists(repo.resolve("claude-devc.yaml")), "a refusal writes nothing at all");
+    }
+
+    @Test
+    void initWithOutputRendersIntoThatFolderAndEveryCommandFollowsTheDescriptor() throws IOException {
+        CliRun run = CliRun.of("init", "-C", repo.toString(), "--output", "tools/devc").exits(0);
+        assertTrue(run.err().contains("--config tools/devc/devcontainer.json"), run.err());
+        assertTrue(Files.isRegularFile(repo.resolve("tools/devc/devcontainer.json")));
+        assertFalse(Files.exists(repo.resolve(".devcontainer")));
+        CliRun.of("generate", "-C", repo.toString(), "--check").exits(0);
+        Path policy = repo.resolve("tools/devc/claude-devc-policy.conf");
+        Files.writeString(policy, Files.readString(policy) + "#\n");
+        CliRun.of("generate", "-C", repo.toString(), "--check").exits(ExitCodes.DRIFT);
+    }
+
+    @Test
+    void anOutputFolderOutsideTheProjectIsRefusedAndNothingIsWritten() throws IOException {
+        for (String bad : List.of("../elsewhere", "/tmp/x", ".devcontainer/../..", ".git/hooks", ".")) {
+            CliRun run = CliRun.of("init", "-C", repo.toString(), "--output", bad).exits(ExitCodes.INVALID_DESCRIPTOR);
+            assertTrue(run.err().contains("--output"), run.err());
+            assertEquals(Map.of(), snapshot(), bad);
+        }
+    }
+
+    @Test
+    void anOutputFolderThroughASymbolicLinkIsRefusedAndNothingIsWrittenWhereItPoints(@TempDir Path outside)
+            throws IOException {
+        Files.createSymbolicLink(repo.resolve("link"), outside);
+        CliRun run = CliRun.of("init", "-C", repo.toString(), "--output", "link/devc")
+                .exits(ExitCodes.INVALID_DESCRIPTOR);
+        assertTrue(run.err().contains("output: 'link/devc' goes through the symbolic link link"), run.err());
+        // A .devcontainer that is a link is not the project's to write through either.
+        Files.createSymbolicLink(repo.resolve(".devcontainer"), outside);
+        CliRun.of("init", "-C", repo.toString(), "--output", ".devcontainer").exits(ExitCodes.INVALID_DESCRIPTOR);
+        CliRun.of("init", "-C", repo.toString()).exits(ExitCodes.INVALID_DESCRIPTOR);
+        try (Stream<Path> left = Files.list(outside)) {
+            assertEquals(List.of(), left.toList(), "nothing written through the link");
+        }
+        assertFalse(Files.exists(repo.resolve("claude-devc.yaml")));
+
+        Files.writeString(repo.resolve("claude-devc.yaml"), "name: demo\noutput: link/devc\n");
+        CliRun gen = CliRun.of("generate", "-C", repo.toString()).exits(ExitCodes.INVALID_DESCRIPTOR);
+        assertTrue(gen.err().startsWith(repo.resolve("claude-devc.yaml") + ":2:9: output:")
+                || gen.err().contains("claude-devc.yaml:2:9: output:"), gen.err());
+        try (Stream<Path> left = Files.list(outside)) {
+            assertEquals(List.of(), left.toList(), "nothing written through the link");
+        }
     }
 
     @Test

@@ -11,6 +11,7 @@ import dev.claudedevc.model.DomainRule;
 import dev.claudedevc.model.DomainRule.Kind;
 import dev.claudedevc.model.Endpoint;
 import dev.claudedevc.model.NetworkPolicy;
+import dev.claudedevc.model.OutputFolder;
 import dev.claudedevc.model.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -71,13 +72,14 @@ class ValidDescriptorsTest {
         Files.copy(file, project.resolve(name));
         Files.createDirectories(project.resolve("certs"));
         Files.copy(VALID.resolve("certs/corp-root.crt"), project.resolve("certs/corp-root.crt"));
-        NetworkPolicy network = READER.read(file).descriptor().network();
+        Descriptor read = READER.read(file).descriptor();
+        NetworkPolicy network = read.network();
         boolean allowsSomething = !(network.presets().isEmpty() && network.allowedDomains().isEmpty()
                 && network.allowedCidrs().isEmpty());
 
         String dir = project.toString();
         assertEquals("exit 0", cli("generate", "-C", dir));
-        assertTrue(Files.isRegularFile(project.resolve(".devcontainer/devcontainer.json")));
+        assertTrue(Files.isRegularFile(read.output().in(project).resolve("devcontainer.json")));
         assertEquals(allowsSomething ? "exit 0" : "exit 6", cli("validate", "-C", dir).lines().findFirst().get());
         assertEquals("exit 0", cli("generate", "--check", "-C", dir));
     }
@@ -116,6 +118,7 @@ class ValidDescriptorsTest {
         assertEquals(Map.of(), d.containerEnv());
         assertEquals(List.of(), d.caCertificates());
         assertEquals(Optional.empty(), d.proxy());
+        assertEquals(OutputFolder.DEFAULT, d.output());
     }
 
     @Test
@@ -152,6 +155,7 @@ class ValidDescriptorsTest {
         assertEquals(Optional.of(new Proxy(Optional.of("http://proxy.corp.example:3128"),
                 Optional.of("http://proxy.corp.example:3128/"),
                 List.of("localhost", ".corp.example", "10.0.0.0/8"))), d.proxy());
+        assertEquals(new OutputFolder("tools/devcontainer"), d.output(), "a trailing / is dropped");
     }
 
     @Test

@@ -216,6 +216,38 @@ class DevcontainerCliIT {
         }
     }
 
+    /**
+     * Beside a project's own {@code .devcontainer/}, init renders a named configuration that the official CLI
+     * reads as the IDE will: the Dockerfile and build context relative to the nested folder, the workspace mount
+     * still the project folder (not the nested one).
+     */
+    @Test
+    void aNamedConfigurationBesideTheProjectsOwnResolvesToTheProjectFolder() throws Exception {
+        Path repo = Files.createDirectories(work.resolve("cli-nested"));
+        Files.createDirectories(repo.resolve(".devcontainer"));
+        Files.writeString(repo.resolve(".devcontainer/devcontainer.json"), "{\"image\": \"their/own\"}\n");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int code = Main.run(new String[] {"init", "-C", repo.toString(), "--claude-install", "none"},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(out, true, StandardCharsets.UTF_8));
+        assertEquals(0, code, out::toString);
+        Path config = repo.resolve(".devcontainer/claude/devcontainer.json");
+        ProcessBuilder pb = new ProcessBuilder(cli.toString(), "read-configuration", "--workspace-folder",
+                repo.toString(), "--config", config.toString())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectError(ProcessBuilder.Redirect.DISCARD);
+        Process p = pb.start();
+        byte[] stdout = p.getInputStream().readAllBytes();
+        assertTrue(p.waitFor(2, TimeUnit.MINUTES));
+        assertEquals(0, p.exitValue(), new String(stdout, StandardCharsets.UTF_8));
+        var read = new ObjectMapper().readTree(stdout).path("configuration");
+        assertEquals("source=" + repo + ",target=/workspace,type=bind,consistency=delegated",
+                read.path("workspaceMount").asText());
+        assertEquals(config.toString(), read.path("configFilePath").path("fsPath").asText());
+        assertEquals("Dockerfile", read.path("build").path("dockerfile").asText());
+        assertTrue(Files.isRegularFile(config.resolveSibling("Dockerfile")));
+        assertEquals("{\"image\": \"their/own\"}\n", Files.readString(repo.resolve(".devcontainer/devcontainer.json")));
+    }
+
     private static List<String> subnets() {
         return DockerClientFactory.instance().client().inspectNetworkCmd().withNetworkId(network.getId()).exec()
                 .getIpam().getConfig().stream()

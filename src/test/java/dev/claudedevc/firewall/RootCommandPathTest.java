@@ -1,6 +1,7 @@
 package dev.claudedevc.firewall;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.claudedevc.cli.CliRun;
 import java.io.IOException;
@@ -28,6 +29,10 @@ class RootCommandPathTest {
         List<String> paths = Files.readAllLines(project.resolve(".devcontainer/Dockerfile")).stream()
                 .filter(l -> l.startsWith("ENV PATH="))
                 .toList();
-        assertEquals(List.of("ENV PATH=$PATH:/home/dev/.local/bin"), paths);
+        assertEquals(List.of("ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH"), paths,
+                "root's PATH: the system folders first, the agent's ~/.local/bin never");
+        String json = Files.readString(project.resolve(".devcontainer/devcontainer.json"));
+        assertTrue(json.contains("\"PATH\": \"${containerEnv:PATH}:/home/dev/.local/bin\""),
+                "the user's own PATH ends with it: " + json);
     }
 }

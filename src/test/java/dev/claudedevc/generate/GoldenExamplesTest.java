@@ -44,7 +44,7 @@ class GoldenExamplesTest {
     @MethodSource("scenarios")
     void rendersExactlyTheCommittedFiles(Path scenario) throws IOException {
         GeneratedTree tree = render(scenario);
-        Path expectedDir = scenario.resolve(Generator.OUTPUT_DIR);
+        Path expectedDir = DescriptorReader.load(scenario, Optional.empty()).descriptor().output().in(scenario);
         if (Boolean.getBoolean("golden.update")) {
             TreeWriter.write(expectedDir, List.copyOf(tree.files()), true);
         }

@@ -1,0 +1,154 @@
+package dev.claudedevc.model;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A language ecosystem whose toolchain an image can carry: the one home of what claude-devc knows about each — its
+ * official Dev Container image (Debian bookworm variants), the Debian bookworm packages that provide it and the
+ * version bookworm ships, where the official image keeps the toolchain (made root-owned in the generated image),
+ * and the per-user caches that live on per-project volumes.
+ */
+public enum Ecosystem {
+
+    NODE("node", "Node.js", "mcr.microsoft.com/devcontainers/typescript-node", List.of("20", "22", "24"), 1, "22",
+            List.of("nodejs", "npm"), "18.20",
+            List.of("/usr/local/share/nvm", "/usr/local/share/npm-global"),
+            List.of(".npm"), Map.of()),
+    PYTHON("python", "Python", "mcr.microsoft.com/devcontainers/python",
+            List.of("3.9", "3.10", "3.11", "3.12", "3.13"), 2, "3.12",
+            List.of("python3", "python3-pip", "python3-venv"), "3.11",
+            List.of("/usr/local/python", "/usr/local/py-utils"),
+            List.of(".cache/pip"), Map.of()),
+    JAVA("java", "Java (JDK)", "mcr.microsoft.com/devcontainers/java", List.of("11", "17", "21"), 1, "21",
+            List.of("maven", "openjdk-17-jdk-headless"), "17",
+            List.of("/usr/local/sdkman"),
+            List.of(".m2", ".gradle"), Map.of()),
+    GO("go", "Go", "mcr.microsoft.com/devcontainers/go", List.of("1.22", "1.23", "1.24"), 2, "1.24",
+            List.of("golang-go"), "1.19",
+            List.of("/usr/local/go", "/go"),
+            List.of("go", ".cache/go-build"), Map.of("GOPATH", "go")),
+    RUST("rust", "Rust", "mcr.microsoft.com/devcontainers/rust", List.of("1"), 1, "1",
+            List.of("cargo", "rustc"), "1.63",
+            List.of("/usr/local/cargo", "/usr/local/rustup"),
+            List.of(".cargo"), Map.of("CARGO_HOME", ".cargo"));
+
+    /** The official images' non-root user (uid 1000), which the generated image keeps. */
+    public static final String OFFICIAL_IMAGE_USER = "vscode";
+    /** The Debian release every base image is: the official images' variant and where packages come from. */
+    public static final String DEBIAN_RELEASE = "bookworm";
+
+    private final String key;
+    private final String displayName;
+    private final String officialImage;
+    private final List<String> officialVersions;
+    private final int tagParts;
+    private final String defaultVersion;
+    private final List<String> debianPackages;
+    private final ToolchainVersion debianVersion;
+    private final List<String> officialHomes;
+    private final List<String> caches;
+    private final Map<String, String> homeEnvironment;
+
+    Ecosystem(String key, String displayName, String officialImage, List<String> officialVersions, int tagParts,
+            String defaultVersion, List<String> debianPackages, String debianVersion, List<String> officialHomes, List<String> caches,
+            Map<String, String> homeEnvironment) {
+        this.key = key;
+        this.displayName = displayName;
+        this.officialImage = officialImage;
+        this.officialVersions = officialVersions;
+        this.tagParts = tagParts;
+        this.defaultVersion = defaultVersion;
+        this.debianPackages = debianPackages;
+        this.debianVersion = ToolchainVersion.parse(debianVersion);
+        this.officialHomes = officialHomes;
+        this.caches = caches;
+        this.homeEnvironment = homeEnvironment;
+    }
+
+    /** The descriptor's key ({@code toolchains.node}). */
+    public String key() {
+        return key;
+    }
+
+    public String displayName() {
+        return displayName;
+    }
+
+    /** The ecosystem with this descriptor key. */
+    public static Optional<Ecosystem> byKey(String key) {
+        for (Ecosystem e : values()) {
+            if (e.key.equals(key.toLowerCase(Locale.ROOT))) {
+                return Optional.of(e);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The official Dev Container image (bookworm variant) whose toolchain meets {@code required}: the lowest
+     * published version at or above it ({@code typescript-node:22-bookworm}). Rust's image always carries the
+     * latest stable Rust, which meets any {@code rust-version} a published crate can state.
+     */
+    public Optional<String> officialImage(ToolchainVersion required) {
+        if (this == RUST) {
+            return Optional.of(officialImage + ":1-" + DEBIAN_RELEASE);
+        }
+        ToolchainVersion wanted = required.prefix(tagParts);
+        return officialVersions.stream().filter(v -> ToolchainVersion.parse(v).meets(wanted)).findFirst()
+                .map(v -> officialImage + ":" + v + "-" + DEBIAN_RELEASE);
+    }
+
+    /** The version init writes when the project states none. */
+    public String defaultVersion() {
+        return defaultVersion;
+    }
+
+    /** The official image's repository, without a tag. */
+    public String officialRepository() {
+        return officialImage;
+    }
+
+    /** The published versions claude-devc knows, lowest first. */
+    public List<String> officialVersions() {
+        return officialVersions;
+    }
+
+    /** The Debian bookworm packages that provide the toolchain (and its build tool, for Java: Maven). */
+    public List<String> debianPackages() {
+        return debianPackages;
+    }
+
+    /** The version Debian bookworm ships (major.minor). */
+    public ToolchainVersion debianVersion() {
+        return debianVersion;
+    }
+
+    /** Where the official image keeps the toolchain: root-owned in the generated image, whatever it was. */
+    public List<String> officialHomes() {
+        return officialHomes;
+    }
+
+    /** The user's caches, relative to the home folder: each on a per-project volume. */
+    public List<String> caches() {
+        return caches;
+    }
+
+    /** Environment pointing the toolchain's writable state into the home folder (values relative to it). */
+    public Map<String, String> homeEnvironment() {
+        return homeEnvironment;
+    }
+
+    /** The allowlist preset that reaches this ecosystem's package registry. */
+    public String preset() {
+        return switch (this) {
+            case NODE -> "npm";
+            case PYTHON -> "pypi";
+            case JAVA -> "maven";
+            case GO -> "go";
+            case RUST -> "crates";
+        };
+    }
+}

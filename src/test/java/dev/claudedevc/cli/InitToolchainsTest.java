@@ -1,0 +1,131 @@
+package dev.claudedevc.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.claudedevc.descriptor.DescriptorReader;
+import dev.claudedevc.model.Descriptor;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * {@code init} in fixtures shaped like the six kinds of repository: the toolchain at the version the project
+ * states, on its official Dev Container image by default, or from Debian packages when asked and bookworm's
+ * version fits, with a located message naming the conflict and the fix when it does not.
+ */
+class InitToolchainsTest {
+
+    @TempDir
+    Path repo;
+
+    private void copy(String fixture) throws IOException {
+        Path from = Path.of("src/test/resources/toolchains", fixture);
+        try (Stream<Path> files = Files.list(from)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, repo.resolve(f.getFileName()));
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "node-web-framework  | node   | 18   | mcr.microsoft.com/devcontainers/typescript-node:20-bookworm",
+        "python-http-library | python | 3.9  | mcr.microsoft.com/devcontainers/python:3.9-bookworm",
+        "spring-boot-maven   | java   | 17   | mcr.microsoft.com/devcontainers/java:17-bookworm",
+        "go-cli-library      | go     | 1.23 | mcr.microsoft.com/devcontainers/go:1.23-bookworm",
+        "rust-cli            | rust   | 1.80 | mcr.microsoft.com/devcontainers/rust:1-bookworm",
+        "gradle-java-library | java   | 21   | mcr.microsoft.com/devcontainers/java:21-bookworm",
+    })
+    void byDefaultTheOfficialImageOfTheToolchainIsTheBaseWithItsNonRootUser(String fixture, String ecosystem,
+            String version, String image) throws IOException {
+        copy(fixture);
+        CliRun run = CliRun.of("init", "-C", repo.toString(), "--claude-install", "none").exits(0);
+        assertTrue(run.err().contains("toolchain: " + ecosystem + " " + version + " ("), run.err());
+        Descriptor d = DescriptorReader.load(repo, Optional.empty()).descriptor();
+        assertEquals(image, d.image());
+        assertEquals("vscode", d.user());
+        assertEquals(ecosystem + " " + version, d.toolchains().list().get(0).ecosystem().key() + " "
+                + d.toolchains().list().get(0).version());
+        String dockerfile = Files.readString(repo.resolve(".devcontainer/Dockerfile"));
+        assertTrue(dockerfile.contains("ARG CLAUDE_DEVC_BASE_IMAGE=" + image + "\n"), dockerfile);
+        assertTrue(dockerfile.contains("LABEL devcontainer.metadata=\"[]\"\n"));
+        assertTrue(dockerfile.contains("      git \\\n"), "git in every image");
+        for (String pkg : d.toolchains().list().get(0).ecosystem().debianPackages()) {
+            assertFalse(dockerfile.contains("      " + pkg + " \\\n"), pkg + " comes with the base image");
+        }
+        CliRun.of("validate", "-C", repo.toString()).exits(0);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "node-web-framework  | nodejs npm",
+        "python-http-library | python3 python3-pip python3-venv",
+        "spring-boot-maven   | maven openjdk-17-jdk-headless",
+    })
+    void fromDebianPackagesWhenBookwormsVersionFits(String fixture, String packages) throws IOException {
+        copy(fixture);
+        CliRun.of("init", "-C", repo.toString(), "--claude-install", "none", "--toolchain-source", "debian").exits(0);
+        Descriptor d = DescriptorReader.load(repo, Optional.empty()).descriptor();
+        assertEquals(DescriptorReader.DEFAULT_IMAGE, d.image());
+        assertEquals(DescriptorReader.DEFAULT_USER, d.user());
+        String dockerfile = Files.readString(repo.resolve(".devcontainer/Dockerfile"));
+        for (String pkg : packages.split(" ")) {
+            assertTrue(dockerfile.contains("      " + pkg + " \\\n"), pkg);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "go-cli-library      | toolchains.go: Go 1.23 is required, but Debian bookworm packages Go 1.19 (golang-go); use source: official-image (the default), which bases the image on mcr.microsoft.com/devcontainers/go:1.23-bookworm",
+        "rust-cli            | toolchains.rust: Rust 1.80 is required, but Debian bookworm packages Rust 1.63",
+        "gradle-java-library | toolchains.java: Java (JDK) 21 is required, but Debian bookworm packages Java (JDK) 17",
+    })
+    void fromDebianPackagesATooOldVersionIsALocatedErrorNamingTheConflictAndTheFix(String fixture, String message)
+            throws IOException {
+        copy(fixture);
+        List<Path> before;
+        try (Stream<Path> files = Files.list(repo)) {
+            before = files.sorted().toList();
+        }
+        CliRun run = CliRun.of("init", "-C", repo.toString(), "--toolchain-source", "debian")
+                .exits(ExitCodes.INVALID_DESCRIPTOR);
+        assertTrue(run.err().matches("(?s).*claude-devc\\.yaml:[0-9]+:[0-9]+: " + java.util.regex.Pattern.quote(message)
+                + ".*"), run.err());
+        try (Stream<Path> files = Files.list(repo)) {
+            assertEquals(before, files.sorted().toList(), "nothing written");
+        }
+    }
+
+    @Test
+    void severalEcosystemsTheOneDebianCannotServeIsTheBaseAndTheOthersComeFromDebian() throws IOException {
+        copy("rust-cli");
+        copy("python-http-library");
+        CliRun.of("init", "-C", repo.toString(), "--claude-install", "none").exits(0);
+        Descriptor d = DescriptorReader.load(repo, Optional.empty()).descriptor();
+        assertEquals("mcr.microsoft.com/devcontainers/rust:1-bookworm", d.image());
+        String dockerfile = Files.readString(repo.resolve(".devcontainer/Dockerfile"));
+        assertTrue(dockerfile.contains("      python3-venv \\\n"), dockerfile);
+        assertFalse(dockerfile.contains("      rustc \\\n"), dockerfile);
+        String json = Files.readString(repo.resolve(".devcontainer/devcontainer.json"));
+        assertTrue(json.contains("target=/home/vscode/.cargo,type=volume") && json.contains(
+                "target=/home/vscode/.cache/pip,type=volume"), "caches on per-project volumes: " + json);
+    }
+
+    @Test
+    void aVersionCommentFromAHostileProjectFileCannotAddDescriptorLines() throws IOException {
+        Files.writeString(repo.resolve("package.json"), "{\"engines\": {\"node\": \">=18\nimage: evil/image\"}}");
+        CliRun.of("init", "-C", repo.toString(), "--claude-install", "none").exits(0);
+        Descriptor d = DescriptorReader.load(repo, Optional.empty()).descriptor();
+        assertEquals("mcr.microsoft.com/devcontainers/typescript-node:20-bookworm", d.image());
+        assertFalse(Files.readString(repo.resolve("claude-devc.yaml")).contains("evil"));
+    }
+}

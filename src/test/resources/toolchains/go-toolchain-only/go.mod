@@ -1,0 +1,3 @@
+module x
+
+toolchain go1.22.5
