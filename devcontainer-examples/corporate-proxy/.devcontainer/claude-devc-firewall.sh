@@ -51,10 +51,17 @@ readonly PROBE_TIMEOUT=5
 # above client caches (the JVM keeps answers 30 s, glibc none, browsers about a minute). Connections already
 # established outlive it. The policy's answer-lifetime record overrides it (tests use a few seconds).
 readonly DEFAULT_ANSWER_LIFETIME=3600
+# dns.log is rotated by size by a root process the apply starts (rotate-dns-log): at DNS_LOG_MAX bytes it
+# becomes dns.log.1 (dns.log.2 …), DNS_LOG_KEEP rotated files are kept. The policy's dns-log record overrides.
+readonly DEFAULT_DNS_LOG_MAX=8388608
+readonly DEFAULT_DNS_LOG_KEEP=4
+readonly ROTATE_EVERY=2
+readonly ROTATOR_PID=$RUN_DIR/rotator.pid
 readonly WAIT_SECONDS=120
 readonly USAGE="usage: $PROG          apply the policy (as root; via sudo with no arguments)
        $PROG status   check that the policy is in force now (as root: sudo $PROG status)
-       $PROG wait     wait until this container start has applied the firewall"
+       $PROG wait     wait until this container start has applied the firewall
+       $PROG rotate-dns-log   rotate the resolver's log by size, forever (root; the apply starts it)"
 
 readonly RE_HOST='^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$'
 readonly RE_PORT='^[1-9][0-9]{0,4}$'
@@ -74,6 +81,8 @@ HOST_PORTS=()               # port
 PRIVATE_ANSWERS=()          # cidr
 VERIFY=()                   # "allow|deny host port"
 ANSWER_LIFETIME=""          # seconds
+DNS_LOG_MAX=""              # bytes
+DNS_LOG_KEEP=""             # rotated files
 
 # Facts gathered while applying.
 UPSTREAMS=()                # resolver addresses from the container's original resolv.conf
@@ -290,6 +299,14 @@ parse_line() {
       fi
       ANSWER_LIFETIME=$2
       ;;
+    dns-log:3)
+      [[ -z $DNS_LOG_MAX ]] || die "policy line $n: dns-log given twice"
+      if ! [[ $2 =~ ^[1-9][0-9]{3,9}$ && $3 =~ ^[1-9][0-9]?$ ]] || (($2 > 1073741824)); then
+        die "policy line $n: dns-log takes a size of 1000..1073741824 bytes and 1..99 rotated files"
+      fi
+      DNS_LOG_MAX=$2
+      DNS_LOG_KEEP=$3
+      ;;
     private-answer:2)
       check_cidr "$n" "$2"
       PRIVATE_ANSWERS+=("$2")
@@ -336,6 +353,8 @@ read_policy() {
   [[ -n $MODE ]] || die "policy: no mode record"
   [[ -n $IPV6 ]] || die "policy: no ipv6 record"
   ANSWER_LIFETIME=${ANSWER_LIFETIME:-$DEFAULT_ANSWER_LIFETIME}
+  DNS_LOG_MAX=${DNS_LOG_MAX:-$DEFAULT_DNS_LOG_MAX}
+  DNS_LOG_KEEP=${DNS_LOG_KEEP:-$DEFAULT_DNS_LOG_KEEP}
   check_groups_defined
 }
 
@@ -687,6 +706,77 @@ start_dnsmasq() {
   stop_dnsmasq
   # dnsmasq returns only after it has bound its sockets (or failed to).
   dnsmasq --conf-file="$DNSMASQ_CONF" || die "dnsmasq did not start (is something else using port 53?)"
+}
+
+# ---------------------------------------------------------------------------------------------------------
+# dns.log rotation: a root process (started by each apply, so at every container start; the agent cannot
+# signal it, and it reads nothing the agent can write) renames a full log to dns.log.1, shifting older ones,
+# makes a new empty dns.log for the resolver and tells dnsmasq (SIGUSR2) to reopen it. Nothing is lost: until
+# it reopens, dnsmasq writes on into dns.log.1. Rotated files are root's; at most DNS_LOG_KEEP are kept.
+# ---------------------------------------------------------------------------------------------------------
+
+# The running rotator's pid, if there is one (a live root process whose command is ours).
+rotator_pid() {
+  local pid="" state _
+  [[ -r $ROTATOR_PID ]] && read -r pid <"$ROTATOR_PID"
+  [[ $pid =~ ^[1-9][0-9]*$ && -r /proc/$pid/stat ]] || return 1
+  read -r _ _ state _ <"/proc/$pid/stat" 2>/dev/null || return 1
+  [[ $state != Z && $state != X && $(stat -c %u "/proc/$pid") == 0 ]] || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q " rotate-dns-log " || return 1
+  echo "$pid"
+}
+
+start_rotator() {
+  local old
+  if old=$(rotator_pid); then
+    kill -TERM "$old" 2>/dev/null || true
+  fi
+  rm -f "$ROTATOR_PID"
+  # A new session, no terminal, none of our descriptors (the run lock above all), a clean environment.
+  env -i PATH="$PATH" setsid "/usr/local/sbin/$PROG" rotate-dns-log </dev/null >/dev/null 2>&1 9>&- &
+  # $! is the rotator itself: env and setsid exec (a background child never leads its process group, so
+  # setsid does not fork).
+  echo "$!" >"$ROTATOR_PID.tmp"
+  mv -f "$ROTATOR_PID.tmp" "$ROTATOR_PID"
+}
+
+rotate_once() {
+  local size i
+  size=$(stat -c %s "$DNS_LOG" 2>/dev/null) || return 0
+  ((size >= DNS_LOG_MAX)) || return 0
+  for ((i = DNS_LOG_KEEP - 1; i >= 1; i--)); do
+    [[ ! -f $DNS_LOG.$i ]] || mv -f "$DNS_LOG.$i" "$DNS_LOG.$((i + 1))"
+  done
+  mv -f "$DNS_LOG" "$DNS_LOG.1"
+  chown root:root "$DNS_LOG.1"
+  install -m 0644 -o "$DNS_USER" -g root /dev/null "$DNS_LOG"
+  # shellcheck disable=SC2046 # a list of pids
+  kill -USR2 $(resolver_pids) 2>/dev/null || true
+}
+
+# Rotated files beyond the number kept (left by a policy that kept more).
+remove_extra_logs() {
+  local f n
+  for f in "$DNS_LOG".*; do
+    n=${f##*.}
+    [[ -f $f && $n =~ ^[0-9]+$ ]] || continue
+    ((10#$n <= DNS_LOG_KEEP)) || rm -f "$f"
+  done
+}
+
+rotate_dns_log() {
+  [[ $(id -u) == 0 ]] || usage_error "rotate-dns-log needs root (the firewall's apply starts it)"
+  read_policy
+  remove_extra_logs
+  local pid
+  while :; do
+    rotate_once || true
+    sleep "$ROTATE_EVERY"
+    # Replaced by a later apply's rotator: stop. (The apply writes the pid file just after starting us.)
+    pid=""
+    read -r pid <"$ROTATOR_PID" 2>/dev/null || true
+    [[ $pid == "$$" ]] || exit 0
+  done
 }
 
 write_resolv() {
@@ -1084,6 +1174,7 @@ apply() {
   read_upstreams
   build_sets || die "cannot build the ipsets"
   start_dnsmasq
+  start_rotator
   write_resolv
   apply_tables || die "cannot apply the filter tables"
   local rc=0
@@ -1154,6 +1245,12 @@ live_check() {
   else
     LIVE+=("resolver=stopped")
     PROBLEMS+=("the resolver is not running: no name resolves")
+  fi
+  if rotator_pid >/dev/null; then
+    LIVE+=("rotator=running")
+  else
+    LIVE+=("rotator=stopped")
+    PROBLEMS+=("the dns.log rotator is not running: the resolver's log would grow without bound")
   fi
   if [[ $(head -n 1 "$RESOLV" 2>/dev/null) != "$RESOLV_MARKER" ]] ||
     grep -E '^[[:space:]]*nameserver' "$RESOLV" | grep -vqE '^nameserver 127\.0\.0\.1$'; then
@@ -1271,6 +1368,7 @@ main() {
     1:status) status ;;
     1:wait) wait_ready ;;
     1:start-id) start_id ;;
+    1:rotate-dns-log) rotate_dns_log ;;
     1:-h | 1:--help) echo "$USAGE" ;;
     *) usage_error "unexpected arguments (the policy comes from $POLICY only)" ;;
   esac

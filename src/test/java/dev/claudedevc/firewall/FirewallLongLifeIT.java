@@ -5,6 +5,7 @@ import static dev.claudedevc.firewall.FirewallLab.Server.UPSTREAM;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.claudedevc.cli.CliRun;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,6 +21,8 @@ import org.junit.jupiter.api.TestInstance;
 class FirewallLongLifeIT {
 
     static final int LIFETIME = 4;
+    static final int LOG_MAX = 20000;
+    static final int LOG_KEEP = 3;
 
     private FirewallLab lab;
     private DevContainer dev;
@@ -29,7 +32,8 @@ class FirewallLongLifeIT {
         lab = FirewallLab.shared();
         lab.setHosts(UPSTREAM, lab.upstreamHosts(UPSTREAM));
         String policy = lab.generatedFile(FirewallLab.Variant.ENFORCE, "claude-devc-policy.conf")
-                + "answer-lifetime " + LIFETIME + "\n";
+                + "answer-lifetime " + LIFETIME + "\n"
+                + "dns-log " + LOG_MAX + " " + LOG_KEEP + "\n";
         String image = lab.imageWith(FirewallLab.Variant.ENFORCE, "claude-devc-policy.conf", policy, "lifetime");
         dev = lab.start(image);
         dev.applyFirewall().succeeds();
@@ -137,6 +141,66 @@ class FirewallLongLifeIT {
         assertTrue(status.contains("\nanswer_lifetime=" + LIFETIME + "\n"), status);
         dev.asRoot("ipset list -t cdv-g0-4 | grep -q ' timeout " + LIFETIME + " '").succeeds();
         dev.asRoot("ipset list -t cdv-s0-4 | grep -qv ' timeout '").succeeds();
+    }
+
+    /** Appends about 25 kB of well-formed query lines (as a busy agent would cause) and waits for a rotation. */
+    private void fillTheLogUntilItRotates() {
+        String before = dev.asRoot("stat -c %Y.%i /var/log/claude-devc/dns.log").succeeds().out();
+        dev.asRoot("for i in $(seq 400); do echo \"$(date '+%b %e %T') dnsmasq[1]: query[A] filler.test from 127.0.0.1\";"
+                + " done >> /var/log/claude-devc/dns.log").succeeds();
+        DevContainer.eventually(Duration.ofSeconds(15), () -> {
+            String now = dev.asRoot("stat -c %Y.%i /var/log/claude-devc/dns.log").succeeds().out();
+            assertTrue(!now.equals(before), "dns.log should have been rotated");
+            return now;
+        });
+    }
+
+    @Test
+    void theResolversLogIsRotatedBySizeWithinBoundsAndAuditStillReadsTheRotatedFiles() {
+        for (int i = 0; i < 8; i++) {
+            fillTheLogUntilItRotates();
+        }
+        dev.dig("in-a-rotated-file.test").isNxdomain();
+        fillTheLogUntilItRotates();
+        String files = dev.asRoot("cd /var/log/claude-devc && stat -c '%n %U %s' dns.log* | sort").succeeds().out();
+        assertEquals(LOG_KEEP + 1, files.lines().count(), files);
+        long total = files.lines().mapToLong(l -> Long.parseLong(l.split(" ")[2])).sum();
+        // Each file is rotated within a couple of seconds of passing the size (one fill is about 25 kB).
+        assertTrue(total <= (LOG_KEEP + 1) * (LOG_MAX + 30_000L), files);
+        assertTrue(files.contains("dns.log claude-devc-dns "), files);
+        files.lines().filter(l -> l.startsWith("dns.log.")).forEach(l -> assertTrue(l.contains(" root "), files));
+        assertTrue(dev.asRoot("grep -l 'config in-a-rotated-file.test is NXDOMAIN' /var/log/claude-devc/dns.log.1")
+                .exitCode() == 0, files);
+        // The resolver still logs into the new file.
+        dev.dig("after-rotation.test").isNxdomain();
+        DevContainer.eventually(Duration.ofSeconds(5), () -> dev.asRoot(
+                "grep -q 'config after-rotation.test is NXDOMAIN' /var/log/claude-devc/dns.log").succeeds());
+
+        dev.asUser("kill -TERM \"$(cat /run/claude-devc/rotator.pid)\"").fails();
+        java.nio.file.Path project = lab.project(FirewallLab.Variant.ENFORCE);
+        CliRun audit = CliRun.of("audit", "-C", project.toString(), "--container", dev.id());
+        audit.exits(0);
+        assertTrue(audit.out().contains("in-a-rotated-file.test"), audit.out());
+    }
+
+    @Test
+    void everyContainerStartRunsARootRotatorThatStatusChecks() {
+        String image = lab.imageWith(FirewallLab.Variant.ENFORCE, "claude-devc-policy.conf",
+                lab.generatedFile(FirewallLab.Variant.ENFORCE, "claude-devc-policy.conf"), "rotator");
+        try (DevContainer started = lab.run(image, true)) {
+            for (int start = 0; start < 2; start++) {
+                started.waitForFirewall().succeeds();
+                String status = started.asRoot(DevContainer.FIREWALL + " status").succeeds().out();
+                assertTrue(status.contains("\nrotator=running\n"), status);
+                started.asRoot("pid=$(cat /run/claude-devc/rotator.pid); test \"$(stat -c %u /proc/$pid)\" = 0"
+                        + " && tr '\\0' ' ' < /proc/$pid/cmdline | grep -q ' rotate-dns-log '").succeeds();
+                started.restart();
+            }
+            started.waitForFirewall().succeeds();
+            started.asRoot("kill -KILL \"$(cat /run/claude-devc/rotator.pid)\"").succeeds();
+            String status = started.asRoot(DevContainer.FIREWALL + " status").fails().out();
+            assertTrue(status.contains("problem=the dns.log rotator is not running"), status);
+        }
     }
 
     private static void sleep(Duration d) {
