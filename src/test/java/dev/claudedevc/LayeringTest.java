@@ -39,9 +39,10 @@ class LayeringTest {
             Map.entry("validate", Set.of("assets", "descriptor", "generate", "model", "render")),
             Map.entry("audit", Set.of("assets", "descriptor", "generate", "model", "render")),
             Map.entry("docker", Set.of()),
-            Map.entry("verify", Set.of("docker", "model")),
-            Map.entry("cli", Set.of("assets", "audit", "descriptor", "docker", "generate", "model", "render",
-                    "validate", "verify")));
+            Map.entry("inspect", Set.of("docker", "model")),
+            Map.entry("verify", Set.of("docker", "inspect", "model")),
+            Map.entry("cli", Set.of("assets", "audit", "descriptor", "docker", "generate", "inspect", "model",
+                    "render", "validate", "verify")));
 
     @Test
     void eachPackageUsesOnlyTheLayersBelowIt() {

@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
             BuildCommand.class,
             VerifyCommand.class,
             AuditCommand.class,
+            InspectCommand.class,
             PresetsCommand.class,
             SchemaCommand.class,
             TemplatesCommand.class,

@@ -45,8 +45,10 @@ final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Workspace workspace = Workspace.open(project);
-        GeneratedTree tree = workspace.generator().generate(workspace.loaded());
+        GeneratedTree tree = workspace.render();
         PrintWriter out = spec.commandLine().getOut();
+        dev.claudedevc.generate.Generator.protectedPaths(workspace.loaded()).warnings()
+                .forEach(w -> spec.commandLine().getErr().println("warning: " + w));
         if (check) {
             List<Drift.Difference> drift = Drift.check(workspace.outputDir(), tree);
             if (json) {

@@ -8,6 +8,7 @@ import dev.claudedevc.descriptor.PresetCatalog;
 import dev.claudedevc.descriptor.Syntax;
 import dev.claudedevc.generate.GeneratedFile;
 import dev.claudedevc.generate.Generator;
+import dev.claudedevc.model.Forwarding;
 import dev.claudedevc.generate.Manifest;
 import dev.claudedevc.generate.TreeWriter;
 import dev.claudedevc.model.OutputFolder;
@@ -121,7 +122,7 @@ final class InitCommand implements Callable<Integer> {
         List<GeneratedFile> files = new ArrayList<>();
         files.add(new GeneratedFile(dir.relativize(descriptorFile).toString(), descriptorBytes, false));
         OutputFolder out = loaded.descriptor().output();
-        generator.generate(loaded).files().forEach(f -> files.add(new GeneratedFile(
+        Workspace.render(generator, loaded).files().forEach(f -> files.add(new GeneratedFile(
                 out.file(f.path()), f.content(), f.executable())));
         List<TreeWriter.Written> written = TreeWriter.write(dir, files, force, prefixed(out,
                 Manifest.read(out.in(dir))));
@@ -146,6 +147,11 @@ final class InitCommand implements Callable<Integer> {
         }
         GenerateCommand.report(spec.commandLine().getOut(), written, json);
         if (!json) {
+            err.println("VS Code forwards host credentials into dev containers; only your VS Code user settings stop"
+                    + " it. Set these once (README, \"Forwarded credentials\"):");
+            for (Forwarding.HostSetting setting : Forwarding.HOST_SETTINGS) {
+                err.println("  " + setting.setting() + "  - " + setting.why());
+            }
             err.println("next: review " + Output.display(descriptorFile)
                     + ", then build and verify (claude-devc build && claude-devc verify) or \"Reopen in Container\".");
         }

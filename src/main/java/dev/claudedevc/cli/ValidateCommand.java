@@ -5,6 +5,7 @@ import dev.claudedevc.ClaudeDevcException;
 import dev.claudedevc.generate.Drift;
 import dev.claudedevc.generate.GeneratedTree;
 import dev.claudedevc.generate.Generator;
+import dev.claudedevc.validate.BoundaryCheck;
 import dev.claudedevc.validate.DevcontainerCheck;
 import dev.claudedevc.validate.DockerfileCheck;
 import dev.claudedevc.validate.PolicyCheck;
@@ -61,6 +62,8 @@ final class ValidateCommand implements Callable<Integer> {
         JsonNode parsed = DevcontainerCheck.parse(devcontainer.text(), devcontainer.origin());
         checks.add(new Check("devcontainer.json structure", devcontainer.origin(),
                 DevcontainerCheck.structure(parsed)));
+        checks.add(new Check("devcontainer.json boundary", devcontainer.origin(),
+                BoundaryCheck.check(parsed, Workspace.expected(workspace.generator(), workspace.loaded()))));
         Source dockerfile = source(workspace, tree, "Dockerfile");
         checks.add(new Check("Dockerfile structure", dockerfile.origin(), DockerfileCheck.structure(dockerfile.text())));
         if (schema != null) {
@@ -71,6 +74,7 @@ final class ValidateCommand implements Callable<Integer> {
         checks.add(new Check("firewall policy", policy.origin(), PolicyCheck.check(policy.text())));
 
         List<String> warnings = new ArrayList<>();
+        warnings.addAll(Generator.protectedPaths(workspace.loaded()).warnings());
         if (Files.isDirectory(workspace.outputDir())) {
             Drift.check(workspace.outputDir(), tree).forEach(d -> warnings.add(d.path()
                     + " differs from what the descriptor renders (run claude-devc generate)"));

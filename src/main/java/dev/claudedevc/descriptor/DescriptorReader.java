@@ -6,12 +6,14 @@ import dev.claudedevc.model.Descriptor;
 import dev.claudedevc.model.DomainRule;
 import dev.claudedevc.model.Endpoint;
 import dev.claudedevc.model.NetworkPolicy;
+import dev.claudedevc.model.ProtectedPaths;
 import dev.claudedevc.model.OutputFolder;
 import dev.claudedevc.model.Ecosystem;
 import dev.claudedevc.model.ToolchainVersion;
 import dev.claudedevc.model.Toolchains;
 import dev.claudedevc.model.Proxy;
 import dev.claudedevc.model.VsCode;
+import dev.claudedevc.model.WorkspaceBoundary;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -50,7 +52,8 @@ public final class DescriptorReader {
     public static final List<Integer> DEFAULT_PORTS = List.of(443, 80);
 
     static final List<String> TOP_KEYS = List.of("name", "image", "user", "packages", "timezone", "claudeCode",
-            "network", "vscode", "containerEnv", "caCertificates", "proxy", "output", "toolchains");
+            "network", "vscode", "containerEnv", "caCertificates", "proxy", "output", "toolchains",
+            "workspace");
     static final List<String> CLAUDE_KEYS = List.of("install", "version");
     static final List<String> NETWORK_KEYS = List.of("mode", "ipv6", "presets", "allowedDomains", "deniedDomains",
             "allowedCidrs", "privateAnswers", "ports", "hostAccess", "verify");
@@ -58,6 +61,7 @@ public final class DescriptorReader {
     static final List<String> VERIFY_KEYS = List.of("allow", "deny");
     static final List<String> VSCODE_KEYS = List.of("extensions", "settings");
     static final List<String> PROXY_KEYS = List.of("http", "https", "noProxy");
+    static final List<String> WORKSPACE_KEYS = List.of("readOnly", "writable", "forwardGitCredentials");
     /** Set by claude-devc itself; a descriptor may not override them. */
     static final List<String> RESERVED_ENV = List.of("CLAUDE_CONFIG_DIR", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY",
             "http_proxy", "https_proxy", "no_proxy", "NODE_EXTRA_CA_CERTS", "PATH", "TZ");
@@ -230,8 +234,10 @@ public final class DescriptorReader {
         List<String> certificates = caCertificates(top, baseDir);
         Optional<Proxy> proxy = top.section("proxy", PROXY_KEYS).map(this::proxy);
         OutputFolder output = output(top, baseDir);
+        WorkspaceBoundary workspace = top.section("workspace", WORKSPACE_KEYS).map(DescriptorReader::workspace)
+                .orElse(WorkspaceBoundary.DEFAULT);
         return new Descriptor(name, image, user, packages, timezone, claudeCode, network, vscode, env, certificates,
-                proxy, output, toolchains);
+                proxy, output, toolchains, workspace);
     }
 
     private ClaudeCode claudeCode(Fields f) {
@@ -414,6 +420,29 @@ public final class DescriptorReader {
             }
         }
         return paths;
+    }
+
+    private static WorkspaceBoundary workspace(Fields f) {
+        List<String> readOnly = distinct(f, "readOnly", f.list("readOnly", (n, p) -> {
+            String path = f.checkedString(n, p, Syntax.WORKSPACE_PATH,
+                    "a plain relative path in the workspace (a folder ends with /; no '.', '..' or spaces)");
+            if (path.equals(".git") || path.startsWith(".git/")) {
+                throw f.source().error(n, p, "'" + path + "': .git is protected already (its config, hooks, "
+                        + "info/attributes and modules are read-only, and .git cannot be replaced)");
+            }
+            return path;
+        }));
+        List<String> writable = distinct(f, "writable", f.list("writable", (n, p) -> {
+            String path = f.checkedString(n, p, Syntax.WORKSPACE_PATH, "a plain relative path in the workspace");
+            try {
+                ProtectedPaths.of(ProtectedPaths.DEFAULT_OUTPUT, "claude-devc.yaml", List.of(), List.of(path));
+            } catch (IllegalArgumentException e) {
+                throw f.source().error(n, p, e.getMessage());
+            }
+            return path;
+        }));
+        boolean forward = f.bool("forwardGitCredentials").orElse(false);
+        return new WorkspaceBoundary(readOnly, writable, forward);
     }
 
     /**

@@ -86,6 +86,16 @@ final class Fields {
         });
     }
 
+    /** A boolean ({@code true}/{@code false}, not a string). */
+    Optional<Boolean> bool(String key) {
+        return node(key).map(n -> {
+            if (n instanceof Node.Scalar s && s.value() instanceof Boolean b) {
+                return b;
+            }
+            throw source.error(n, path(key), "expected true or false, got " + n.typeName());
+        });
+    }
+
     /** A list whose items each become a value through {@code item}, which gets the item and its path. */
     <T> List<T> list(String key, ItemReader<T> item) {
         Optional<Node> node = node(key);

@@ -42,6 +42,9 @@ public final class Syntax {
             "https?://[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?(?::[0-9]{1,5})?/?");
     public static final Pattern NO_PROXY = Pattern.compile("\\.?[a-z0-9](?:[a-z0-9.:-]*[a-z0-9])?(?:/[0-9]{1,3})?");
     public static final Pattern CERT_PATH = Pattern.compile("(?:[A-Za-z0-9_][A-Za-z0-9_.-]*/)*[A-Za-z0-9_][A-Za-z0-9_.-]*\\.(?:crt|pem)");
+    /** A relative workspace path: segments of safe characters, none of them {@code .} or {@code ..}; optional trailing /. */
+    public static final Pattern WORKSPACE_PATH = Pattern.compile(
+            "(?!\\.{1,2}(?:/|$))[A-Za-z0-9_.][A-Za-z0-9_.-]{0,127}(?:/(?!\\.{1,2}(?:/|$))[A-Za-z0-9_.][A-Za-z0-9_.-]{0,127}){0,15}/?");
     public static final Pattern PRESET_NAME = Pattern.compile("[a-z][a-z0-9-]{0,31}");
 
     private static final Pattern LABEL = Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?");

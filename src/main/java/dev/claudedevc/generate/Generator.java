@@ -7,6 +7,8 @@ import dev.claudedevc.descriptor.LoadedDescriptor;
 import dev.claudedevc.descriptor.PresetCatalog;
 import dev.claudedevc.model.ClaudeCode;
 import dev.claudedevc.model.Descriptor;
+import dev.claudedevc.model.Forwarding;
+import dev.claudedevc.model.ProtectedPaths;
 import dev.claudedevc.render.MustacheTemplateRenderer;
 import dev.claudedevc.render.TemplateRenderer;
 import java.io.IOException;
@@ -33,6 +35,9 @@ public final class Generator {
     static final String POLICY_TEMPLATE = "templates/claude-devc-policy.conf.mustache";
     static final String FIREWALL_SCRIPT = "firewall/claude-devc-firewall.sh";
     static final String ENTRYPOINT_SCRIPT = "firewall/claude-devc-entrypoint.sh";
+    static final String GIT_WRAPPER_SCRIPT = "firewall/claude-devc-git.sh";
+    static final String ATTACH_SCRIPT = "firewall/claude-devc-attach.sh";
+    static final String HOST_STEP_TEMPLATE = "templates/claude-devc-host.sh.mustache";
 
     /** Packages the firewall, its self-test and `verify` need in every image. */
     static final List<String> BASE_PACKAGES = List.of("bind9-dnsutils", "ca-certificates", "curl", "dnsmasq-base",
@@ -64,17 +69,46 @@ public final class Generator {
     public GeneratedTree generate(LoadedDescriptor loaded) {
         Descriptor d = loaded.descriptor();
         GeneratedTree tree = new GeneratedTree();
-        tree.add(devcontainerJson(d));
+        ProtectedPaths paths = protectedPaths(loaded);
+        tree.add(devcontainerJson(d, paths));
+        tree.add(hostStep(d, paths));
+        tree.add(GeneratedFile.text(".gitignore", "# The host step's mount sources, made at each container start.\n/"
+                + ImageLayout.HOST_RUN_DIR + "/\n", false));
         tree.add(dockerfile(d));
         tree.add(script(FIREWALL_SCRIPT, "claude-devc-firewall.sh"));
         tree.add(script(ENTRYPOINT_SCRIPT, "claude-devc-entrypoint.sh"));
+        tree.add(script(GIT_WRAPPER_SCRIPT, "claude-devc-git.sh"));
+        tree.add(script(ATTACH_SCRIPT, "claude-devc-attach.sh"));
         tree.add(policy(d));
         caCertificates(d, loaded.projectDir()).forEach(tree::add);
         tree.add(Manifest.of(tree));
         return tree;
     }
 
-    private GeneratedFile devcontainerJson(Descriptor d) {
+    /**
+     * The project's protected paths: its output folder and descriptor, the git paths, the optional ones the
+     * descriptor keeps, and those it adds.
+     */
+    public static ProtectedPaths protectedPaths(LoadedDescriptor loaded) {
+        String descriptorFile = loaded.file().getFileName().toString();
+        if (!descriptorFile.matches("[A-Za-z0-9_][A-Za-z0-9_.-]*")) {
+            throw new ClaudeDevcException(ClaudeDevcException.Kind.INVALID_DESCRIPTOR, "the descriptor's file name '"
+                    + descriptorFile + "' must be letters, digits and ._- (it is mounted read-only by that name)");
+        }
+        return loaded.descriptor().workspace().protectedPaths(loaded.descriptor().output().path(), descriptorFile);
+    }
+
+    private GeneratedFile hostStep(Descriptor d, ProtectedPaths paths) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("output", d.output().path());
+        view.put("runDir", ImageLayout.HOST_RUN_DIR);
+        view.put("dangerousGitKeys", ProtectedPaths.DANGEROUS_GIT_KEYS);
+        view.put("paths", paths.entries().stream().filter(e -> !e.inGitDir())
+                .map(e -> Map.of("path", e.name(), "directory", e.directory())).toList());
+        return GeneratedFile.text(ImageLayout.HOST_STEP, render(HOST_STEP_TEMPLATE, view), true);
+    }
+
+    private GeneratedFile devcontainerJson(Descriptor d, ProtectedPaths paths) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("name", JsonText.of(d.name(), 2));
         view.put("user", JsonText.of(d.user(), 2));
@@ -86,8 +120,12 @@ public final class Generator {
             mounts.add("source=claude-devc-${devcontainerId}-" + cache.replaceAll("[^a-z0-9]+", "-")
                     .replaceAll("^-|-$", "") + ",target=" + d.home() + "/" + cache + ",type=volume");
         }
+        mounts.addAll(WorkspaceMounts.of(paths, d.output().path()));
         view.put("mounts", JsonText.of(mounts, 2));
-        view.put("remoteEnv", JsonText.of(Map.of("PATH", "${containerEnv:PATH}:" + String.join(":", userPath(d))), 2));
+        view.put("initializeCommand", JsonText.of(WorkspaceMounts.initializeCommand(d.output().path()), 2));
+        Map<String, String> remoteEnv = new TreeMap<>(Forwarding.remoteEnv(d.workspace().forwardGitCredentials()));
+        remoteEnv.put("PATH", "${containerEnv:PATH}:" + String.join(":", userPath(d)));
+        view.put("remoteEnv", JsonText.of(remoteEnv, 2));
         Map<String, String> env = new TreeMap<>(d.containerEnv());
         env.put("CLAUDE_CONFIG_DIR", claudeConfigDir(d));
         d.proxy().ifPresent(proxy -> env.putAll(proxy.environment()));
@@ -95,6 +133,7 @@ public final class Generator {
         view.put("extensions", JsonText.of(d.vscode().extensions(), 6));
         view.put("settings", JsonText.of(new TreeMap<>(d.vscode().settings()), 6));
         view.put("postStartCommand", JsonText.of(ImageLayout.WAIT_COMMAND, 2));
+        view.put("postAttachCommand", JsonText.of(ImageLayout.ATTACH_COMMAND, 2));
         return GeneratedFile.text("devcontainer.json", render(DEVCONTAINER_TEMPLATE, view), false);
     }
 
@@ -120,6 +159,11 @@ public final class Generator {
         view.put("firewallPath", FIREWALL_PATH);
         view.put("entrypointPath", ImageLayout.ENTRYPOINT);
         view.put("policyPath", POLICY_PATH);
+        view.put("gitWrapperPath", ImageLayout.GIT_WRAPPER);
+        view.put("gitView", ImageLayout.GIT_VIEW);
+        view.put("attachPath", ImageLayout.ATTACH);
+        view.put("forwardGitCredentials", d.workspace().forwardGitCredentials());
+        view.put("forwardFlag", ImageLayout.FORWARD_GIT_CREDENTIALS_FLAG);
         view.put("systemPath", String.join(":", SYSTEM_PATH));
         view.put("systemDirs", String.join("|", SYSTEM_PATH));
         view.put("toolchainHomes", d.toolchains().list().stream()

@@ -21,6 +21,7 @@ import java.util.Optional;
  * @param proxy           outbound proxy settings, if any
  * @param output          the folder, relative to the project, the files are rendered into
  * @param toolchains      the language toolchains the image carries
+ * @param workspace       the workspace boundary: read-only paths, forwarded credentials
  */
 public record Descriptor(
         String name,
@@ -35,7 +36,9 @@ public record Descriptor(
         List<String> caCertificates,
         Optional<Proxy> proxy,
         OutputFolder output,
-        Toolchains toolchains) {
+        Toolchains toolchains,
+
+        WorkspaceBoundary workspace) {
 
     public Descriptor {
         Objects.requireNonNull(name, "name");
@@ -51,6 +54,7 @@ public record Descriptor(
         Objects.requireNonNull(proxy, "proxy");
         Objects.requireNonNull(output, "output");
         Objects.requireNonNull(toolchains, "toolchains");
+        Objects.requireNonNull(workspace, "workspace");
     }
 
     /** The home directory of {@link #user()} in the image. */

@@ -9,10 +9,43 @@ public final class ImageLayout {
     public static final String FIREWALL = "/usr/local/sbin/claude-devc-firewall";
     /** The image's ENTRYPOINT, root-owned 0755: applies the firewall at every container start. */
     public static final String ENTRYPOINT = "/usr/local/sbin/claude-devc-entrypoint";
+    /**
+     * The attach step, root-owned 0755: after each IDE attach (postAttachCommand, through its exact sudo entry) it
+     * removes the forwarded git credential helper from the system git config and unlinks forwarded sockets.
+     */
+    public static final String ATTACH = "/usr/local/sbin/claude-devc-attach";
+    /** Present (root-owned) when the descriptor opts in to forwarded git credentials: the attach step keeps them. */
+    public static final String FORWARD_GIT_CREDENTIALS_FLAG = "/etc/claude-devc/forward-git-credentials";
+    /** What the attach step last did (readable by every user). */
+    public static final String ATTACH_RECORD = "/run/claude-devc/attach.last";
     /** The rendered policy, root-owned 0644. */
     public static final String POLICY = "/etc/claude-devc/policy.conf";
     /** The resolver's query log, readable by every user. */
     public static final String DNS_LOG = "/var/log/claude-devc/dns.log";
+
+    /** Where the workspace is mounted in the container. */
+    public static final String WORKSPACE = "/workspace";
+    /**
+     * The writable view of the repository's {@code .git} (its config, hooks, info/attributes and modules mounted
+     * read-only over it); {@code /workspace/.git} itself is read-only and cannot be renamed. The git wrapper points
+     * git at it for the workspace.
+     */
+    public static final String GIT_VIEW = "/var/lib/claude-devc/git";
+    /** The git wrapper, root-owned, before /usr/bin on PATH: says why a command that writes .git/config fails. */
+    public static final String GIT_WRAPPER = "/usr/local/bin/git";
+    /** The host step's file in the output folder: devcontainer.json's initializeCommand runs it on the host. */
+    public static final String HOST_STEP = "claude-devc-host.sh";
+    /**
+     * The folder in the output folder where the host step prepares mount sources at each start (git-ignored): its
+     * {@code git} is a link to the repository's {@code .git}, or an empty placeholder when there is none.
+     */
+    public static final String HOST_RUN_DIR = ".claude-devc-run";
+
+    /**
+     * The seccomp profile claude-devc generates into the output folder; devcontainer.json may name this profile and
+     * no other ({@code --security-opt=seccomp=${localWorkspaceFolder}/OUTPUT/claude-devc-seccomp.json}).
+     */
+    public static final String SECCOMP_FILE = "claude-devc-seccomp.json";
 
     /**
      * The only commands the agent's user may run as root, each exactly (sudoers: {@code ""} means no arguments).
@@ -20,10 +53,13 @@ public final class ImageLayout {
      */
     public static final List<String> SUDO_COMMANDS = List.of(
             FIREWALL + " \"\"",     // apply: what the entrypoint runs at every start
-            FIREWALL + " status");  // the live check: reading the kernel's tables needs root
+            FIREWALL + " status",   // the live check: reading the kernel's tables needs root
+            ATTACH + " \"\"");      // after each attach: /etc/gitconfig is root's
 
     /** How a start waits for the firewall: returns once it is in force for this start, fails when it failed. */
     public static final String WAIT_COMMAND = FIREWALL + " wait";
+    /** devcontainer.json's postAttachCommand: the attach step, through its exact sudo entry. */
+    public static final String ATTACH_COMMAND = "sudo -n " + ATTACH;
     /** The live check as the user runs it (through the exact sudo entry). */
     public static final List<String> STATUS_COMMAND = List.of(FIREWALL, "status");
 

@@ -36,7 +36,7 @@ public final class DockerfileCheck {
         }
         String user = last(stage, "USER").map(Instruction::args).orElse("root").strip();
         String name = user.contains(":") ? user.substring(0, user.indexOf(':')) : user;
-        if (name.equals("root") || name.equals("0")) {
+        if (name.equals("root") || name.matches("0+")) {
             problems.add("the last stage's USER must be the non-root user (is " + user
                     + "): a docker exec without -u would run as root");
         }

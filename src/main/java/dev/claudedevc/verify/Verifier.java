@@ -9,6 +9,8 @@ import dev.claudedevc.docker.ExecResult;
 import dev.claudedevc.docker.ImageInfo;
 import dev.claudedevc.docker.NetworkInfo;
 import dev.claudedevc.docker.NetworkSpec;
+import dev.claudedevc.inspect.Inspector;
+import dev.claudedevc.model.ProtectedPaths;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -145,7 +147,8 @@ public final class Verifier {
             List<Probe> probes = ProbeMatrix.build(new ProbeMatrix.Input(request.policy(),
                     request.run().firewallCommand(), s4, sidecar.ipv6(), escapeName,
                     "claude-devc-exfil-" + runId + ".test"));
-            List<ProbeResult> results = probe(subject, baseline, request.user(), probes, entrypoint);
+            List<ProbeResult> results = new ArrayList<>(probe(subject, baseline, request.user(), probes, entrypoint));
+            results.add(boundary(subject));
             keep = request.keep();
             if (keep) {
                 progress.accept("kept for inspection: containers " + subject.name() + ", " + sidecar.name()
@@ -253,6 +256,25 @@ public final class Verifier {
             results.put(privilege.get(i).id(), privilegeResults.get(i));
         }
         return probes.stream().map(p -> results.get(p.id())).toList();
+    }
+
+    /**
+     * {@code claude-devc inspect}'s checks on the firewalled container: nothing besides the network (a writable
+     * protected path, a forwarded socket or helper, a dangerous capability, the firewall not in force) may be high.
+     */
+    private ProbeResult boundary(ContainerInfo subject) {
+        progress.accept("inspect: what the agent can reach besides the network");
+        long t0 = System.nanoTime();
+        Inspector.Report report = Inspector.inspect(engine, subject.id(),
+                ProtectedPaths.defaults(ProtectedPaths.DEFAULT_OUTPUT, "claude-devc.yaml"));
+        List<Inspector.Finding> high = report.findings().stream()
+                .filter(f -> f.severity() == Inspector.Severity.HIGH).toList();
+        String observed = high.isEmpty() ? "no high finding (" + report.findings().size() + " checked facts)"
+                : high.size() + " high: " + String.join("; ", high.stream()
+                        .map(f -> f.area() + " " + f.subject() + ": " + f.detail()).toList());
+        return new ProbeResult("inspect", "nothing reachable besides the network (inspect)", "no high finding",
+                observed, high.isEmpty() ? ProbeStatus.PASS : ProbeStatus.FAIL, "",
+                Duration.ofNanos(System.nanoTime() - t0));
     }
 
     private static Thread daemon(Runnable r) {

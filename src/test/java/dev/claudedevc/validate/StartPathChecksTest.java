@@ -100,7 +100,7 @@ class StartPathChecksTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"USER root", "USER 0", "USER root:root", "user 0:0"})
+    @ValueSource(strings = {"USER root", "USER 0", "USER 00", "USER 000:0", "USER root:root", "user 0:0"})
     void aLastStageRunningAsRootIsRefused(String line) throws IOException {
         String changed = dockerfile() + line + "\n";
         assertTrue(String.join("\n", DockerfileCheck.structure(changed)).contains("USER must be the non-root user"),

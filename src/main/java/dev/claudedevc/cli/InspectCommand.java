@@ -1,0 +1,104 @@
+package dev.claudedevc.cli;
+
+import dev.claudedevc.ClaudeDevcException;
+import dev.claudedevc.descriptor.DescriptorReader;
+import dev.claudedevc.docker.DockerEngine;
+import dev.claudedevc.docker.DockerEngines;
+import dev.claudedevc.generate.Generator;
+import dev.claudedevc.inspect.Inspector;
+import dev.claudedevc.model.OutputFolder;
+import dev.claudedevc.model.ProtectedPaths;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code inspect}: what the agent in a running dev container can reach besides the network. */
+@Command(name = "inspect", mixinStandardHelpOptions = true,
+        description = {"Reports what a dev container's agent can reach beyond the network.",
+            "",
+            "Through the Docker API, as root with a fixed environment: protected workspace paths the agent "
+                + "can write, forwarded sockets (SSH agent, GPG, VS Code IPC, Docker), git and Docker "
+                + "credential helpers, token-like environment variables (names only, never values), writable "
+                + "host mounts, capabilities, the firewall's live status, and redirects mounts cannot prevent "
+                + "(a .git/commondir, nested repositories). Each finding has a severity and a fix; exits 9 "
+                + "when any is high."})
+final class InspectCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ProjectOptions project;
+
+    @Option(names = "--container", paramLabel = "NAME|ID", required = true,
+            description = "The running dev container to inspect.")
+    String container;
+
+    @Option(names = "--json", description = "Print the result as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        ProtectedPaths paths = protectedPaths();
+        Inspector.Report report;
+        try (DockerEngine engine = DockerEngines.connect()) {
+            report = Inspector.inspect(engine, container, paths);
+        }
+        print(report);
+        if (report.anyHigh()) {
+            throw new ClaudeDevcException(ClaudeDevcException.Kind.VERIFICATION_FAILED, report.count(
+                    Inspector.Severity.HIGH) + " high finding(s) in " + container);
+        }
+        return ExitCodes.OK;
+    }
+
+    /** The project's protected paths when it has a descriptor here, else the defaults. */
+    private ProtectedPaths protectedPaths() {
+        boolean hasDescriptor = project.descriptorFile().isPresent() || DescriptorReader.FILE_NAMES.stream()
+                .anyMatch(n -> Files.exists(project.projectDir().resolve(n)));
+        if (!hasDescriptor) {
+            return ProtectedPaths.defaults(OutputFolder.DEFAULT.path(), DescriptorReader.FILE_NAMES.get(0));
+        }
+        return Generator.protectedPaths(Workspace.open(project).loaded());
+    }
+
+    private void print(Inspector.Report report) {
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("container", container);
+            result.put("high", report.count(Inspector.Severity.HIGH));
+            result.put("findings", report.findings().stream().map(f -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("severity", f.severity().name().toLowerCase(Locale.ROOT));
+                m.put("area", f.area());
+                m.put("subject", f.subject());
+                m.put("detail", f.detail());
+                m.put("fix", f.fix());
+                return m;
+            }).toList());
+            Output.json(out, result);
+            return;
+        }
+        int subject = Math.min(48, report.findings().stream().mapToInt(f -> f.subject().length()).max().orElse(7));
+        out.printf("%-6s  %-14s  %-" + subject + "s  %s%n", "LEVEL", "AREA", "SUBJECT", "FINDING");
+        for (Inspector.Finding f : report.findings()) {
+            out.printf("%-6s  %-14s  %-" + subject + "s  %s%n", f.severity().name().toLowerCase(Locale.ROOT),
+                    f.area(), f.subject(), f.detail());
+            if (!f.fix().equals("-")) {
+                out.printf("%-6s  %-14s  %-" + subject + "s  fix: %s%n", "", "", "", f.fix());
+            }
+        }
+        spec.commandLine().getErr().println(report.count(Inspector.Severity.HIGH) + " high, "
+                + report.count(Inspector.Severity.MEDIUM) + " medium, " + report.count(Inspector.Severity.INFO)
+                + " info");
+    }
+}
