@@ -24,7 +24,34 @@ public final class BoundaryCheck {
             "--cgroupns");
     /** Options whose value is the next argument when not given as {@code --opt=value}. */
     static final Set<String> WITH_VALUE = Set.of("--cap-add", "--security-opt", "--pid", "--ipc", "--userns", "--uts",
-            "--network", "--net", "--cgroupns", "-v", "--volume", "--mount", "--device", "--volumes-from");
+            "--network", "--net", "--cgroupns", "-v", "--volume", "--mount", "--device", "--volumes-from",
+            "--cap-drop", "--sysctl", "--add-host", "--label", "-l", "--hostname", "-h", "--name", "--shm-size",
+            "--memory", "-m", "--memory-swap", "--memory-reservation", "--cpus", "--cpu-shares", "--cpuset-cpus",
+            "--ulimit", "--restart", "--stop-timeout", "--gpus", "--platform", "--dns", "--dns-search", "--dns-option",
+            "--entrypoint", "-e", "--env", "--env-file", "-u", "--user", "--group-add", "--tmpfs", "--workdir", "-w");
+    /**
+     * Options that change nothing the walls rely on (resources, names, labels, extra host names, DNS servers the
+     * firewall's resolver forwards to). Every other option is refused: an unknown one is not assumed safe.
+     */
+    static final Set<String> HARMLESS = Set.of("--add-host", "--label", "-l", "--hostname", "-h", "--name",
+            "--shm-size", "--memory", "-m", "--memory-swap", "--memory-reservation", "--cpus", "--cpu-shares",
+            "--cpuset-cpus", "--ulimit", "--restart", "--stop-timeout", "--gpus", "--platform", "--dns",
+            "--dns-search", "--dns-option", "--workdir", "-w", "--rm", "--read-only");
+    /** Options refused outright, each with why. */
+    static final Map<String, String> REFUSED_OPTIONS = Map.ofEntries(
+            Map.entry("--entrypoint", "replaces the image's entrypoint, which applies the firewall at every start"),
+            Map.entry("-e", "sets the container's environment outside containerEnv, where loader and shell start-up "
+                    + "variables are refused"),
+            Map.entry("--env", "sets the container's environment outside containerEnv, where loader and shell "
+                    + "start-up variables are refused"),
+            Map.entry("--env-file", "sets the container's environment from a file nobody checks"),
+            Map.entry("-u", "changes the user the container runs as (the image's user is the non-root one)"),
+            Map.entry("--user", "changes the user the container runs as (the image's user is the non-root one)"),
+            Map.entry("--group-add", "gives the agent's user more groups (a group can own a socket or sudo rule)"),
+            Map.entry("--tmpfs", "mounts over the image's own paths (the firewall, its state, sudoers, settings)"),
+            Map.entry("--init", "the init comes from the init key (true), which reaps the firewall's resolver"));
+    /** Kernel settings runArgs may change: none that touch the walls. */
+    static final Set<String> HARMLESS_SYSCTLS = Set.of("net.ipv4.ip_unprivileged_port_start");
 
     /**
      * What claude-devc itself generates and this check accepts exactly.
@@ -182,6 +209,27 @@ public final class BoundaryCheck {
             } else if (option.equals("--volumes-from")) {
                 problems.add(key + ": --volumes-from mounts another container's volumes (and whatever sockets "
                         + "they hold)");
+            } else if (option.equals("--cap-drop")) {
+                for (String cap : value.split(",")) {
+                    String name = cap.strip().toUpperCase(Locale.ROOT).replaceFirst("^CAP_", "");
+                    if (name.equals("ALL") || name.equals("NET_ADMIN")) {
+                        problems.add(key + ": --cap-drop " + value + " drops NET_ADMIN, without which the firewall "
+                                + "cannot be applied (the container would not start)");
+                    }
+                }
+            } else if (option.equals("--sysctl")) {
+                String name = value.contains("=") ? value.substring(0, value.indexOf('=')) : value;
+                if (!HARMLESS_SYSCTLS.contains(name.strip())) {
+                    problems.add(key + ": --sysctl " + value + " is not a kernel setting claude-devc knows to be safe"
+                            + " (allowed: " + String.join(", ", new java.util.TreeSet<>(HARMLESS_SYSCTLS)) + ")");
+                }
+            } else if (REFUSED_OPTIONS.containsKey(option)) {
+                problems.add(key + ": " + arg + " is refused: it " + REFUSED_OPTIONS.get(option));
+            } else if (!HARMLESS.contains(option)) {
+                problems.add(key + ": " + (arg.startsWith("-") ? arg + " is not an option claude-devc knows to be safe"
+                        : "'" + arg + "' is not an option (a value without its option?)") + "; runArgs may hold "
+                        + "--cap-add, --security-opt (the generated seccomp profile), --network NAME, mounts of "
+                        + "named volumes and " + String.join(", ", new java.util.TreeSet<>(HARMLESS)));
             }
         }
     }

@@ -70,8 +70,26 @@ public final class DevcontainerCheck {
         }
         // What defeats the firewall or the read-only mounts (privileged, host network, ...): BoundaryCheck.
         String remoteUser = json.path("remoteUser").asText("");
-        if (remoteUser.isEmpty() || remoteUser.equals("root")) {
+        if (remoteUser.isEmpty() || isRoot(remoteUser)) {
             problems.add("remoteUser must be a non-root user (is '" + remoteUser + "')");
+        }
+        JsonNode containerUser = json.path("containerUser");
+        if (!containerUser.isMissingNode() && !containerUser.asText("").equals(remoteUser)) {
+            problems.add("containerUser must be the same non-root user as remoteUser (is " + containerUser
+                    + "): the container's processes, and every docker exec without -u, run as it");
+        }
+        if (json.has("dockerComposeFile")) {
+            problems.add("dockerComposeFile: a Compose configuration ignores runArgs, init and the start checks; "
+                    + "claude-devc generates a Dockerfile configuration");
+        }
+        for (String hook : List.of("onCreateCommand", "updateContentCommand", "postCreateCommand")) {
+            JsonNode command = json.path(hook);
+            if (!command.isMissingNode() && !startsWithTheWait(command)) {
+                problems.add(hook + ": runs before postStartCommand's wait, possibly before the firewall is in force "
+                        + "(a connection it opens then would be cut, but what it sends would be out): start it with \""
+                        + ImageLayout.WAIT_COMMAND + " && \" and chain the rest with && only, or do the work in the "
+                        + "Dockerfile");
+            }
         }
         JsonNode override = json.path("overrideCommand");
         if (!override.isBoolean() || override.booleanValue()) {
@@ -94,6 +112,29 @@ public final class DevcontainerCheck {
             problems.add("waitFor is not postStartCommand (tools could start before the firewall is up)");
         }
         return problems;
+    }
+
+    /** root by name or by uid ({@code 0}, {@code 00}, {@code 0:0}). */
+    static boolean isRoot(String user) {
+        String name = user.contains(":") ? user.substring(0, user.indexOf(':')) : user;
+        return name.equals("root") || name.matches("0+");
+    }
+
+    /** A shell command string (or each entry of the object form) that begins with the wait and {@code &&}. */
+    private static boolean startsWithTheWait(JsonNode command) {
+        // Only && may follow: a ; newline, || or a lone & would run what comes after it whether the wait passed.
+        java.util.function.Predicate<JsonNode> guarded = n -> n.isTextual()
+                && n.asText().startsWith(ImageLayout.WAIT_COMMAND + " && ")
+                && !n.asText().replace("&&", "").matches("(?s).*[;&\\n\\r].*") && !n.asText().contains("||");
+        if (command.isObject()) {
+            for (JsonNode entry : command) {
+                if (!guarded.test(entry)) {
+                    return false;
+                }
+            }
+            return command.size() > 0;
+        }
+        return guarded.test(command);
     }
 
     /**

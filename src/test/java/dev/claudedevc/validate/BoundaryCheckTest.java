@@ -98,9 +98,30 @@ class BoundaryCheckTest {
         assertTrue(problems.get(problems.size() - 1).contains("has no value"), problems::toString);
     }
 
+    @ParameterizedTest
+    @CsvSource({"--entrypoint,/bin/sh", "-e,LD_PRELOAD=/workspace/x.so", "--env,BASH_ENV=/workspace/x",
+        "--env-file,/workspace/.env", "-u,root", "--user,0", "--group-add,docker", "--tmpfs,/usr/local/sbin",
+        "--cap-drop,NET_ADMIN", "--cap-drop,all", "--sysctl,net.ipv4.conf.all.route_localnet=1",
+        "--privileged-mode,yes", "--runtime,runc-unsafe", "--cgroup-parent,/"})
+    void optionsOutsideTheKnownSafeOnesAreRefusedInBothSpellings(String option, String value) throws IOException {
+        int index = generated().get("runArgs").size();
+        assertRefusedAt(withRunArgs(option, value), "runArgs[" + index + "]");
+        assertRefusedAt(withRunArgs(option + "=" + value), "runArgs[" + index + "]");
+    }
+
+    @Test
+    void aStrayValueIsRefusedNotSkipped() throws IOException {
+        int index = generated().get("runArgs").size();
+        List<String> problems = withRunArgs("LD_PRELOAD=/x.so");
+        assertRefusedAt(problems, "runArgs[" + index + "]");
+        assertTrue(problems.get(0).contains("is not an option"), problems::toString);
+    }
+
     @Test
     void harmlessRunArgsPass() throws IOException {
         assertEquals(List.of(), withRunArgs("--cap-add=SYS_PTRACE", "--network=claude-test", "--pid", "private",
+                "--add-host=mirror.test:10.0.0.5", "--memory", "4g", "--cap-drop=NET_RAW",
+                "--sysctl=net.ipv4.ip_unprivileged_port_start=1024",
                 "--privileged=false", "--security-opt=no-new-privileges",
                 "--security-opt=seccomp=${localWorkspaceFolder}/.devcontainer/claude-devc-seccomp.json",
                 "-v", "/home/me/cache:/cache"));

@@ -48,6 +48,45 @@ class StartPathChecksTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"onCreateCommand", "updateContentCommand", "postCreateCommand"})
+    void aCommandThatRunsBeforeTheWaitMustStartWithIt(String hook) throws IOException {
+        String wait = dev.claudedevc.model.ImageLayout.WAIT_COMMAND;
+        for (String unguarded : List.of("npm ci", wait + "; npm ci", "npm ci && " + wait, wait + " && a; b",
+                wait + " && a || b", wait + " && a & b", wait + " && a\nb", wait + " || true")) {
+            ObjectNode json = devcontainer();
+            json.put(hook, unguarded);
+            assertTrue(String.join("\n", DevcontainerCheck.structure(json)).contains(hook + ": runs before"),
+                    unguarded);
+        }
+        ObjectNode json = devcontainer();
+        json.set(hook, new com.fasterxml.jackson.databind.ObjectMapper().readTree("[\"npm\", \"ci\"]"));
+        assertTrue(String.join("\n", DevcontainerCheck.structure(json)).contains(hook + ": runs before"));
+        json.put(hook, wait + " && npm ci && npm run build | tee /tmp/build.log");
+        assertEquals(List.of(), DevcontainerCheck.structure(json));
+    }
+
+    @Test
+    void theContainerUserIsTheRemoteUserAndNeitherIsRootByUid() throws IOException {
+        ObjectNode json = devcontainer();
+        json.put("containerUser", "root");
+        assertTrue(String.join("\n", DevcontainerCheck.structure(json)).contains("containerUser must be"));
+        for (String root : List.of("0", "00", "0:0", "root:root")) {
+            json = devcontainer();
+            json.put("remoteUser", root);
+            json.put("containerUser", root);
+            assertTrue(String.join("\n", DevcontainerCheck.structure(json)).contains("remoteUser must be a non-root"),
+                    root);
+        }
+    }
+
+    @Test
+    void aComposeConfigurationIsRefused() throws IOException {
+        ObjectNode json = devcontainer();
+        json.put("dockerComposeFile", "compose.yml");
+        assertTrue(String.join("\n", DevcontainerCheck.structure(json)).contains("dockerComposeFile:"));
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"loginInteractiveShell", "interactiveShell", "loginShell", "None", ""})
     void aUserEnvProbeThatRunsTheAgentsShellStartUpFilesIsRefused(String probe) throws IOException {
         ObjectNode json = devcontainer();
