@@ -145,11 +145,12 @@ class FirewallLongLifeIT {
 
     /** Appends about 25 kB of well-formed query lines (as a busy agent would cause) and waits for a rotation. */
     private void fillTheLogUntilItRotates() {
-        String before = dev.asRoot("stat -c %Y.%i /var/log/claude-devc/dns.log").succeeds().out();
+        String before = dev.asRoot("stat -c %i /var/log/claude-devc/dns.log").succeeds().out();
         dev.asRoot("for i in $(seq 400); do echo \"$(date '+%b %e %T') dnsmasq[1]: query[A] filler.test from 127.0.0.1\";"
                 + " done >> /var/log/claude-devc/dns.log").succeeds();
         DevContainer.eventually(Duration.ofSeconds(15), () -> {
-            String now = dev.asRoot("stat -c %Y.%i /var/log/claude-devc/dns.log").succeeds().out();
+            String now = dev.asRoot("stat -c %i /var/log/claude-devc/dns.log").succeeds().out();
+            // A rotation renames the file away and makes a new one: a new inode (the old one lives on as .1).
             assertTrue(!now.equals(before), "dns.log should have been rotated");
             return now;
         });
@@ -161,6 +162,8 @@ class FirewallLongLifeIT {
             fillTheLogUntilItRotates();
         }
         dev.dig("in-a-rotated-file.test").isNxdomain();
+        DevContainer.eventually(Duration.ofSeconds(5), () -> dev.asRoot(
+                "grep -q 'config in-a-rotated-file.test is NXDOMAIN' /var/log/claude-devc/dns.log").succeeds());
         fillTheLogUntilItRotates();
         String files = dev.asRoot("cd /var/log/claude-devc && stat -c '%n %U %s' dns.log* | sort").succeeds().out();
         assertEquals(LOG_KEEP + 1, files.lines().count(), files);
