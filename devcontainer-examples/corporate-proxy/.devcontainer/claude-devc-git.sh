@@ -40,6 +40,7 @@ rest=("${args[@]:$((i + 1))}")
 
 # In the workspace (and not in a nested repository of it), git works on the view.
 in_workspace=0
+case "$sub" in init|clone) explicit=1 ;; esac   # they make a new repository: never the view
 if [ -z "${GIT_DIR:-}" ] && [ -z "${explicit:-}" ] && [ -f "$view/HEAD" ]; then
   d=$(cd "$dir" 2>/dev/null && pwd -P) || d=
   case "$d/" in

@@ -26,7 +26,7 @@ for p in "$@"; do
   if [ -e "$p" ] || [ -L "$p" ]; then
     if as_agent test -w "$p"; then state=writable; else state=read-only; fi
   else
-    if as_agent test -w "$(dirname "$p")"; then state=creatable; else state=read-only; fi
+    if as_agent test -w "$(dirname "$p")"; then state=creatable; else state=absent; fi
   fi
   emit protected "$p" "$state"
 done

@@ -134,7 +134,8 @@ public final class Inspector {
                     if (f.length < 3) {
                         continue;
                     }
-                    if (f[1].equals(ImageLayout.WORKSPACE + "/.git") && !f[2].equals("creatable")) {
+                    if (f[1].equals(ImageLayout.WORKSPACE + "/.git") && (f[2].equals("writable")
+                            || f[2].equals("read-only"))) {
                         gitExists = true;
                     }
                     if (f[2].equals("writable") || f[2].equals("creatable")) {

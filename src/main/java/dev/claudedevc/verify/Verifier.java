@@ -269,7 +269,7 @@ public final class Verifier {
                 ProtectedPaths.defaults(ProtectedPaths.DEFAULT_OUTPUT, "claude-devc.yaml"));
         List<Inspector.Finding> high = report.findings().stream()
                 .filter(f -> f.severity() == Inspector.Severity.HIGH).toList();
-        String observed = high.isEmpty() ? "no high finding (" + report.findings().size() + " checked facts)"
+        String observed = high.isEmpty() ? "no high finding (" + report.findings().size() + " lower)"
                 : high.size() + " high: " + String.join("; ", high.stream()
                         .map(f -> f.area() + " " + f.subject() + ": " + f.detail()).toList());
         return new ProbeResult("inspect", "nothing reachable besides the network (inspect)", "no high finding",

@@ -43,7 +43,7 @@ class DevcontainerCliIT {
     private static final String LABEL = "dev.claudedevc.test";
     private static final String BASE_IMAGE = System.getProperty("claude-devc.base-image", "local/debian:bookworm");
 
-    private static Path cli;
+    private static DevcontainerCli devcontainerCli;
     private static Network network;
     private static GenericContainer<?> allowed;
     private static GenericContainer<?> blocked;
@@ -53,10 +53,7 @@ class DevcontainerCliIT {
 
     @BeforeAll
     static void startTestServers() {
-        DockerRequired.check();
-        cli = Path.of(System.getenv().getOrDefault("CLAUDE_DEVC_DEVCONTAINER_CLI",
-                "/var/cache/claude-devc/devcontainers-cli/node_modules/.bin/devcontainer"));
-        DockerRequired.tool(Files.isExecutable(cli), "the Dev Containers CLI at " + cli);
+        devcontainerCli = DevcontainerCli.find(work);
         DockerClient docker = DockerClientFactory.instance().client();
         docker.listNetworksCmd().exec().stream()
                 .filter(n -> n.getLabels() != null && "devcontainer-cli".equals(n.getLabels().get(LABEL)))
@@ -101,22 +98,22 @@ class DevcontainerCliIT {
     void theGeneratedFolderComesUpUnderTheDevcontainerCliWithTheFirewallInForce() throws Exception {
         Path repo = project("cli-ok", "allowed.test:80");
         try {
-            Result up = devcontainer("up", repo);
+            DevcontainerCli.Result up = devcontainer("up", repo);
             assertEquals(0, up.code(), up::text);
             assertTrue(up.stdout().contains("\"outcome\":\"success\""), up::text);
 
-            Result whoami = devcontainer("exec", repo, "id", "-un");
+            DevcontainerCli.Result whoami = devcontainer("exec", repo, "id", "-un");
             assertEquals("dev", whoami.stdout().strip(), whoami::text);
-            Result reach = devcontainer("exec", repo, "curl", "-sS", "--max-time", "5", "http://allowed.test/");
+            DevcontainerCli.Result reach = devcontainer("exec", repo, "curl", "-sS", "--max-time", "5", "http://allowed.test/");
             assertEquals(0, reach.code(), reach::text);
             assertTrue(reach.stdout().contains("hello-from-allowed"), reach::text);
 
-            Result denied = devcontainer("exec", repo, "curl", "-sS", "--max-time", "5", "http://blocked.test/");
+            DevcontainerCli.Result denied = devcontainer("exec", repo, "curl", "-sS", "--max-time", "5", "http://blocked.test/");
             assertNotEquals(0, denied.code(), denied::text);
             assertTrue(!denied.stdout().contains("hello-from-blocked"), denied::text);
             String blockedIp = blocked.getContainerInfo().getNetworkSettings().getNetworks().values().iterator()
                     .next().getIpAddress();
-            Result direct = devcontainer("exec", repo, "curl", "-sS", "--max-time", "5", "http://" + blockedIp + "/");
+            DevcontainerCli.Result direct = devcontainer("exec", repo, "curl", "-sS", "--max-time", "5", "http://" + blockedIp + "/");
             assertNotEquals(0, direct.code(), direct::text);
             assertTrue(!direct.stdout().contains("hello-from-blocked"), direct::text);
         } finally {
@@ -126,15 +123,15 @@ class DevcontainerCliIT {
 
     /** As the agent sees a box whose firewall holds: the allowlisted server answers, the other one does not. */
     private void assertInForce(Path repo) throws Exception {
-        Result reach = devcontainer("exec", repo, "curl", "-sS", "--max-time", "5", "http://allowed.test/");
+        DevcontainerCli.Result reach = devcontainer("exec", repo, "curl", "-sS", "--max-time", "5", "http://allowed.test/");
         assertEquals(0, reach.code(), reach::text);
         assertTrue(reach.stdout().contains("hello-from-allowed"), reach::text);
         String blockedIp = blocked.getContainerInfo().getNetworkSettings().getNetworks().values().iterator()
                 .next().getIpAddress();
-        Result direct = devcontainer("exec", repo, "curl", "-sS", "--max-time", "5", "http://" + blockedIp + "/");
+        DevcontainerCli.Result direct = devcontainer("exec", repo, "curl", "-sS", "--max-time", "5", "http://" + blockedIp + "/");
         assertNotEquals(0, direct.code(), direct::text);
         assertTrue(!direct.stdout().contains("hello-from-blocked"), direct::text);
-        Result status = devcontainer("exec", repo, "/usr/local/sbin/claude-devc-firewall", "status");
+        DevcontainerCli.Result status = devcontainer("exec", repo, "/usr/local/sbin/claude-devc-firewall", "status");
         assertEquals(0, status.code(), status::text);
         assertTrue(status.stdout().startsWith("result=ok\n"), status::text);
     }
@@ -143,19 +140,19 @@ class DevcontainerCliIT {
     void aDockerRestartAndAStopThenUpApplyTheFirewallAgain() throws Exception {
         Path repo = project("cli-restart", "allowed.test:80");
         try {
-            Result up = devcontainer("up", repo);
+            DevcontainerCli.Result up = devcontainer("up", repo);
             assertEquals(0, up.code(), up::text);
             String id = containerOf(repo);
             DockerClient docker = DockerClientFactory.instance().client();
 
             // The restart replays the start command the CLI gave the container; the entrypoint runs again.
             docker.restartContainerCmd(id).withTimeout(2).exec();
-            Result waited = devcontainer("exec", repo, "/usr/local/sbin/claude-devc-firewall", "wait");
+            DevcontainerCli.Result waited = devcontainer("exec", repo, "/usr/local/sbin/claude-devc-firewall", "wait");
             assertEquals(0, waited.code(), waited::text);
             assertInForce(repo);
 
             docker.stopContainerCmd(id).withTimeout(2).exec();
-            Result again = devcontainer("up", repo);
+            DevcontainerCli.Result again = devcontainer("up", repo);
             assertEquals(0, again.code(), again::text);
             assertEquals(id, containerOf(repo), "up after a stop starts the same container");
             assertInForce(repo);
@@ -170,12 +167,12 @@ class DevcontainerCliIT {
         Files.writeString(repo.resolve(".devcontainer/claude-devc-policy.conf"), "allow-name 0 exact x_y.test\n",
                 java.nio.file.StandardOpenOption.APPEND);
         try {
-            Result up = devcontainer("up", repo);
+            DevcontainerCli.Result up = devcontainer("up", repo);
             assertNotEquals(0, up.code(), up::text);
             assertTrue(up.text().contains("FAILED at this container start"), up::text);
             String logs = logsOf(containerOf(repo));
             assertTrue(logs.contains("claude-devc-firewall: FAILED: policy line"), logs);
-            Result reach = devcontainer("exec", repo, "curl", "-sS", "--max-time", "5", "http://allowed.test/");
+            DevcontainerCli.Result reach = devcontainer("exec", repo, "curl", "-sS", "--max-time", "5", "http://allowed.test/");
             assertNotEquals(0, reach.code(), reach::text);
             assertTrue(!reach.stdout().contains("hello-from-allowed"), reach::text);
         } finally {
@@ -184,10 +181,7 @@ class DevcontainerCliIT {
     }
 
     private static String containerOf(Path repo) {
-        List<Container> containers = DockerClientFactory.instance().client().listContainersCmd().withShowAll(true)
-                .withLabelFilter(Map.of("devcontainer.local_folder", repo.toString())).exec();
-        assertEquals(1, containers.size(), "one dev container for " + repo);
-        return containers.get(0).getId();
+        return DevcontainerCli.containerOf(repo);
     }
 
     private static String logsOf(String id) throws Exception {
@@ -207,7 +201,7 @@ class DevcontainerCliIT {
         // blocked.test is a live server, but not allowlisted: the self-test's must-allow check cannot pass.
         Path repo = project("cli-fail", "blocked.test:80");
         try {
-            Result up = devcontainer("up", repo);
+            DevcontainerCli.Result up = devcontainer("up", repo);
             assertNotEquals(0, up.code(), up::text);
             assertTrue(up.text().contains("postStartCommand") || up.text().contains("claude-devc-firewall"),
                     up::text);
@@ -231,7 +225,7 @@ class DevcontainerCliIT {
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(out, true, StandardCharsets.UTF_8));
         assertEquals(0, code, out::toString);
         Path config = repo.resolve(".devcontainer/claude/devcontainer.json");
-        ProcessBuilder pb = new ProcessBuilder(cli.toString(), "read-configuration", "--workspace-folder",
+        ProcessBuilder pb = new ProcessBuilder(devcontainerCli.path().toString(), "read-configuration", "--workspace-folder",
                 repo.toString(), "--config", config.toString())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .redirectError(ProcessBuilder.Redirect.DISCARD);
@@ -285,46 +279,11 @@ class DevcontainerCliIT {
         return repo;
     }
 
-    private record Result(int code, String stdout, String stderr) {
-        String text() {
-            return "exit " + code + "\nstdout:\n" + stdout + "\nstderr:\n" + tail(stderr);
-        }
-
-        private static String tail(String s) {
-            return s.length() > 6000 ? "…" + s.substring(s.length() - 6000) : s;
-        }
+    private static DevcontainerCli.Result devcontainer(String verb, Path repo, String... command) throws Exception {
+        return devcontainerCli.run(verb, repo, repo.resolve(".devcontainer/it/devcontainer.json"), command);
     }
 
-    private static Result devcontainer(String verb, Path repo, String... command) throws Exception {
-        List<String> args = new ArrayList<>(List.of(cli.toString(), verb, "--workspace-folder", repo.toString(),
-                "--config", repo.resolve(".devcontainer/it/devcontainer.json").toString()));
-        if (verb.equals("up")) {
-            args.add("--log-level");
-            args.add("info");
-        }
-        args.addAll(List.of(command));
-        ProcessBuilder pb = new ProcessBuilder(args).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        Path stdout = Files.createTempFile(work, "out", ".txt");
-        Path stderr = Files.createTempFile(work, "err", ".txt");
-        pb.redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
-        Process p = pb.start();
-        if (!p.waitFor(5, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            throw new AssertionError("devcontainer " + verb + " did not finish in 5 minutes");
-        }
-        return new Result(p.exitValue(), Files.readString(stdout), Files.readString(stderr));
-    }
-
-    /** Removes the container the CLI made for this folder, and its per-project volumes. */
     private static void removeDevcontainer(Path repo) {
-        DockerClient docker = DockerClientFactory.instance().client();
-        List<Container> containers = docker.listContainersCmd().withShowAll(true)
-                .withLabelFilter(Map.of("devcontainer.local_folder", repo.toString())).exec();
-        for (Container c : containers) {
-            InspectContainerResponse info = docker.inspectContainerCmd(c.getId()).exec();
-            docker.removeContainerCmd(c.getId()).withForce(true).withRemoveVolumes(true).exec();
-            info.getMounts().stream().filter(m -> m.getName() != null && m.getName().startsWith("claude-devc-"))
-                    .forEach(m -> docker.removeVolumeCmd(m.getName()).exec());
-        }
+        DevcontainerCli.remove(repo);
     }
 }

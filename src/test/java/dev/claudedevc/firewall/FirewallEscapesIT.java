@@ -206,8 +206,9 @@ class FirewallEscapesIT {
             dev.asRoot("sh -c \"$1\"", check).succeeds();
             List<String> accepted = new ArrayList<>();
             for (String weakening : weakenings) {
-                Exec r = dev.asRoot("printf '%s\\n' \"$2\" > /etc/sudoers.d/zz-weak && chmod 0440 /etc/sudoers.d/zz-weak"
-                        + " && sh -c \"$1\"; rc=$?; rm -f /etc/sudoers.d/zz-weak; exit $rc", check, weakening);
+                // In the main sudoers file: the image's step first removes what a base image put in sudoers.d.
+                Exec r = dev.asRoot("cp -p /etc/sudoers /tmp/sudoers.orig && printf '%s\\n' \"$2\" >> /etc/sudoers"
+                        + " && sh -c \"$1\"; rc=$?; cp -p /tmp/sudoers.orig /etc/sudoers; exit $rc", check, weakening);
                 if (r.exitCode() == 0) {
                     accepted.add(weakening);
                 }
@@ -239,21 +240,11 @@ class FirewallEscapesIT {
 
     /** The generated Dockerfile's RUN instruction that installs and checks the sudoers rule, as a shell command. */
     private static String sudoersCheck(String dockerfile) {
-        StringBuilder run = new StringBuilder();
-        boolean in = false;
-        for (String line : dockerfile.split("\n")) {
-            if (!in && line.startsWith("RUN printf '%s ALL=(root) NOPASSWD: ")) {
-                in = true;
-                line = line.substring("RUN ".length());
-            }
-            if (in) {
-                run.append(line).append('\n');
-                if (!line.endsWith("\\")) {
-                    break;
-                }
+        for (String instruction : dockerfile.split("\n(?=[A-Z]+ )")) {
+            if (instruction.startsWith("RUN ") && instruction.contains("> /etc/sudoers.d/claude-devc-firewall")) {
+                return instruction.substring("RUN ".length()).replaceAll("(?m)^#.*\n", "");
             }
         }
-        assertTrue(run.length() > 0, dockerfile);
-        return run.toString();
+        throw new AssertionError("no sudoers instruction in\n" + dockerfile);
     }
 }

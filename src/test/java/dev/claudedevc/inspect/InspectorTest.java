@@ -70,6 +70,15 @@ class InspectorTest {
     }
 
     @Test
+    void aContainerWithoutAWorkspaceRepositoryIsNotFlaggedForItsMissingGitMount() {
+        String verifyContainer = CLEAN.replace("protected\t/workspace/.git\tread-only", "protected\t/workspace/.git\tabsent")
+                .replace("mount\t/workspace/.git\t/home/me/repo/.git\tro\text4\n", "");
+        assertFalse(Inspector.classify(verifyContainer).anyHigh());
+        String creatable = verifyContainer.replace("/workspace/.git\tabsent", "/workspace/.git\tcreatable");
+        assertTrue(Inspector.classify(creatable).anyHigh(), "an agent that can create .git can plant a config");
+    }
+
+    @Test
     void aSocketTheAgentCannotReachIsOnlyInfo() {
         Inspector.Report report = Inspector.classify(CLEAN + "socket\t/tmp/vscode-ssh-auth-1.sock\tno\n");
         assertFalse(report.anyHigh(), report.findings()::toString);
