@@ -29,6 +29,7 @@ readonly STATE_DIR=/var/lib/claude-devc
 readonly STATE_FILE=$STATE_DIR/status
 readonly READY_FILE=$STATE_DIR/ready
 readonly SAVED_RESOLV=$STATE_DIR/resolv.conf.orig
+readonly DENIED_SEEN=$STATE_DIR/denied-seen
 readonly LOG_DIR=/var/log/claude-devc
 readonly DNS_LOG=$LOG_DIR/dns.log
 readonly RUN_DIR=/run/claude-devc
@@ -38,6 +39,8 @@ readonly LOCK_FILE=$RUN_DIR/apply.lock
 readonly RESOLV=/etc/resolv.conf
 readonly RESOLV_MARKER="# written by $PROG: the only resolver is the local allowlisting dnsmasq"
 readonly DNS_USER=claude-devc-dns
+# The connection mark (value/mask) of connections the policy let out; see filter_table.
+readonly ALLOWED_MARK=0x1/0x1
 readonly DOCKER_DNS=127.0.0.11
 readonly SET_PREFIX=cdv-
 readonly DENIED4=cdv-denied-4
@@ -61,6 +64,7 @@ readonly WAIT_SECONDS=120
 readonly USAGE="usage: $PROG          apply the policy (as root; via sudo with no arguments)
        $PROG status   check that the policy is in force now (as root: sudo $PROG status)
        $PROG wait     wait until this container start has applied the firewall
+       $PROG denials  the connections it rejected, with when each was last seen (as root: sudo $PROG denials)
        $PROG rotate-dns-log   rotate the resolver's log by size, forever (root; the apply starts it)"
 
 readonly RE_HOST='^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$'
@@ -140,13 +144,13 @@ lockdown_v4() {
 :OUTPUT DROP [0:0]
 :CDV-DNS-SRC - [0:0]
 -A INPUT -i lo -j ACCEPT
--A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
+-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -m connmark --mark $ALLOWED_MARK -j ACCEPT
 -A OUTPUT -m addrtype ! --src-type LOCAL -m conntrack ! --ctstate RELATED -j DROP
 -A OUTPUT -d $DOCKER_DNS/32 -p tcp -j REJECT --reject-with tcp-reset
 -A OUTPUT -d $DOCKER_DNS/32 -j REJECT --reject-with icmp-port-unreachable
 $(dns_source_guard)
 -A OUTPUT -o lo -j ACCEPT
--A OUTPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
+-A OUTPUT -m conntrack --ctstate ESTABLISHED,RELATED -m connmark --mark $ALLOWED_MARK -j ACCEPT
 -A OUTPUT -p tcp -j REJECT --reject-with tcp-reset
 -A OUTPUT -j REJECT --reject-with icmp-port-unreachable
 COMMIT
@@ -161,11 +165,11 @@ lockdown_v6() {
 :OUTPUT DROP [0:0]
 :CDV-DNS-SRC - [0:0]
 -A INPUT -i lo -j ACCEPT
--A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
+-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -m connmark --mark $ALLOWED_MARK -j ACCEPT
 -A OUTPUT -m addrtype ! --src-type LOCAL -m conntrack ! --ctstate RELATED -j DROP
 $(dns_source_guard)
 -A OUTPUT -o lo -j ACCEPT
--A OUTPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
+-A OUTPUT -m conntrack --ctstate ESTABLISHED,RELATED -m connmark --mark $ALLOWED_MARK -j ACCEPT
 -A OUTPUT -p tcp -j REJECT --reject-with tcp-reset
 -A OUTPUT -j REJECT --reject-with icmp6-port-unreachable
 COMMIT
@@ -840,8 +844,9 @@ filter_table() {
   echo ":CDV-DENY - [0:0]"
   echo ":CDV-PRIVATE - [0:0]"
   echo ":CDV-DNS-SRC - [0:0]"
+  echo ":CDV-ALLOW - [0:0]"
   echo "-A INPUT -i lo -j ACCEPT"
-  echo "-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT"
+  echo "-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -m connmark --mark $ALLOWED_MARK -j ACCEPT"
   if [[ $fam == 6 && $IPV6 == filter ]]; then
     # Neighbour discovery (hop limit 255) and multicast listener queries.
     for t in 133 134 135 136 137; do
@@ -870,7 +875,7 @@ filter_table() {
   fi
   dns_source_guard with-resolver
   echo "-A OUTPUT -o lo -j ACCEPT"
-  echo "-A OUTPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT"
+  echo "-A OUTPUT -m conntrack --ctstate ESTABLISHED,RELATED -m connmark --mark $ALLOWED_MARK -j ACCEPT"
   if [[ $fam == 6 && $IPV6 == block ]]; then
     echo "-A OUTPUT -j CDV-DENY"
   else
@@ -885,21 +890,21 @@ filter_table() {
     for u in "${UPSTREAMS[@]}"; do
       [[ $u == "$DOCKER_DNS" ]] && continue
       if [[ ($fam == 4 && $u != *:*) || ($fam == 6 && $u == *:*) ]]; then
-        echo "-A OUTPUT -d $u -p udp -m udp --dport 53 -m owner --uid-owner $DNS_USER -j ACCEPT"
-        echo "-A OUTPUT -d $u -p tcp -m tcp --dport 53 -m owner --uid-owner $DNS_USER -j ACCEPT"
+        echo "-A OUTPUT -d $u -p udp -m udp --dport 53 -m owner --uid-owner $DNS_USER -j CDV-ALLOW"
+        echo "-A OUTPUT -d $u -p tcp -m tcp --dport 53 -m owner --uid-owner $DNS_USER -j CDV-ALLOW"
       fi
     done
     if uses_docker_dns; then
       # Docker's embedded resolver forwards names it does not know from inside this network namespace, as
       # root (the daemon). Root owns this firewall anyway; the agent cannot create root-owned sockets.
-      echo "-A OUTPUT ! -o lo -p udp -m udp --dport 53 -m owner --uid-owner 0 -j ACCEPT"
-      echo "-A OUTPUT ! -o lo -p tcp -m tcp --dport 53 -m owner --uid-owner 0 -j ACCEPT"
+      echo "-A OUTPUT ! -o lo -p udp -m udp --dport 53 -m owner --uid-owner 0 -j CDV-ALLOW"
+      echo "-A OUTPUT ! -o lo -p tcp -m tcp --dport 53 -m owner --uid-owner 0 -j CDV-ALLOW"
     fi
     echo "-A OUTPUT -p udp -m multiport --dports 53,853 -j CDV-DENY"
     echo "-A OUTPUT -p tcp -m multiport --dports 53,853 -j CDV-DENY"
     for gw in $(gateways "$fam" | sort -u); do
       for port in "${HOST_PORTS[@]}"; do
-        echo "-A OUTPUT -d $gw -p tcp -m tcp --dport $port -j ACCEPT"
+        echo "-A OUTPUT -d $gw -p tcp -m tcp --dport $port -j CDV-ALLOW"
       done
     done
     # Before the allow sets: an internal address is not opened by a DNS answer (DNS rebinding) unless the
@@ -907,12 +912,18 @@ filter_table() {
     echo "-A OUTPUT -m set --match-set $PRIVATE_PREFIX$fam dst -m set ! --match-set $EXEMPT_PREFIX$fam dst -j CDV-PRIVATE"
     for g in "${GROUP_IDS[@]}"; do
       for chunk in $(multiport_chunks "${GROUP_PORTS[$g]}"); do
-        echo "-A OUTPUT -p tcp -m set --match-set ${SET_PREFIX}s$g-$fam dst -m multiport --dports $chunk -j ACCEPT"
-        echo "-A OUTPUT -p tcp -m set --match-set ${SET_PREFIX}g$g-$fam dst -m multiport --dports $chunk -j ACCEPT"
+        echo "-A OUTPUT -p tcp -m set --match-set ${SET_PREFIX}s$g-$fam dst -m multiport --dports $chunk -j CDV-ALLOW"
+        echo "-A OUTPUT -p tcp -m set --match-set ${SET_PREFIX}g$g-$fam dst -m multiport --dports $chunk -j CDV-ALLOW"
       done
     done
     echo "-A OUTPUT -j CDV-DENY"
   fi
+  # What the policy lets out is marked on its connection: only marked connections' later packets (and their
+  # replies) pass as ESTABLISHED, so a connection opened before the lockdown (in the first milliseconds of a
+  # start, or while the tables were open) dies at the lockdown instead of living on. (A connection the kernel
+  # picks up again mid-stream is NEW to these rules and judged like any other.)
+  echo "-A CDV-ALLOW -j CONNMARK --or-mark ${ALLOWED_MARK%/*}"
+  echo "-A CDV-ALLOW -j ACCEPT"
   # Record what is denied (destination, protocol and port) and count its packets, then reject it at once.
   # A known destination is counted by the match; a new one is added with a count of 1. (Re-adding an
   # existing entry would reset its counters.)
@@ -923,7 +934,7 @@ filter_table() {
   echo "-A CDV-DENY -m set --match-set $denied dst,dst"
   echo "-A CDV-DENY -m set ! --match-set $denied dst,dst ! --update-counters -j SET --add-set $denied dst,dst"
   if [[ $MODE == audit && ($fam == 4 || $IPV6 == filter) ]]; then
-    echo "-A CDV-DENY -j ACCEPT"
+    echo "-A CDV-DENY -j CDV-ALLOW"
   else
     echo "-A CDV-DENY -p tcp -j REJECT --reject-with $tcp_reject"
     echo "-A CDV-DENY -p udp -j REJECT --reject-with $udp_reject"
@@ -1209,6 +1220,42 @@ print_denied() {
     m && NF {printf "%s %s packets=%s\n", word, $1, $3}'
 }
 
+# The rejected connections, one line each: `denied <address>,<proto>:<port> packets=<n> last=<epoch>`. The kernel's
+# sets count packets but keep no time, so each call compares the counts with the previous call's (root-owned
+# DENIED_SEEN, which only this command writes) and stamps the entries whose count grew with the current time. The
+# hook that shows denials to the agent runs right after a failed command, which makes "last" close enough.
+denials() {
+  if [[ $(id -u) != 0 ]]; then
+    exec sudo -n "/usr/local/sbin/$PROG" denials
+  fi
+  local now entry packets old_packets old_last last
+  now=$(date +%s)
+  declare -A seen_packets=() seen_last=()
+  if [[ -f $DENIED_SEEN && ! -L $DENIED_SEEN ]]; then
+    while read -r entry packets last; do
+      [[ $entry =~ ^[0-9a-f.:]+,(tcp|udp|icmp|ipv6-icmp|[a-z0-9-]+):[0-9]+$ && $packets =~ ^[0-9]+$ \
+        && $last =~ ^[0-9]+$ ]] || continue
+      seen_packets[$entry]=$packets
+      seen_last[$entry]=$last
+    done <"$DENIED_SEEN"
+  fi
+  : >"$DENIED_SEEN.tmp"
+  while read -r entry packets; do
+    packets=${packets#packets=}
+    old_packets=${seen_packets[$entry]:-}
+    old_last=${seen_last[$entry]:-}
+    if [[ -z $old_packets || $packets -gt $old_packets || -z $old_last ]]; then
+      last=$now
+    else
+      last=$old_last
+    fi
+    echo "$entry $packets $last" >>"$DENIED_SEEN.tmp"
+    echo "denied $entry packets=$packets last=$last"
+  done < <({ print_denied "$DENIED4"; print_denied "$DENIED6"; } | sed 's/^denied //')
+  chmod 0644 "$DENIED_SEEN.tmp"
+  mv -f "$DENIED_SEEN.tmp" "$DENIED_SEEN"
+}
+
 declare -A STATE=()         # the state file's single-valued keys
 declare -a PROBLEMS=()      # what does not hold now
 declare -a LIVE=()          # what was seen, key=value
@@ -1367,6 +1414,7 @@ main() {
     0:) apply ;;
     1:status) status ;;
     1:wait) wait_ready ;;
+    1:denials) denials ;;
     1:start-id) start_id ;;
     1:rotate-dns-log) rotate_dns_log ;;
     1:-h | 1:--help) echo "$USAGE" ;;

@@ -31,7 +31,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "audit", mixinStandardHelpOptions = true,
         description = {"Proposes allowlist entries from what the firewall blocked.",
             "",
-            "Reads what the firewall recorded in a running dev container (its resolver's query log "
+            "Reads what the firewall recorded in the project's running dev container (found by the "
+                + "labels the Dev Containers CLI and VS Code give it, devcontainer.local_folder; or "
+                + "--container), its resolver's query log "
                 + "and the rejected connections), or copies of those records, and proposes "
                 + "network.allowedDomains entries with the evidence. Run the container with network.mode: "
                 + "audit to collect without blocking. Nothing is changed: review each proposal, since every "
@@ -48,12 +50,13 @@ final class AuditCommand implements Callable<Integer> {
     @Mixin
     ProjectOptions project;
 
-    @ArgGroup(exclusive = true, multiplicity = "1")
-    Source source;
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    Source source = new Source();
 
     static final class Source {
         @Option(names = "--container", paramLabel = "NAME|ID", required = true,
-                description = "A running dev container to read the records from (through the Docker API).")
+                description = "A running dev container to read the records from (through the Docker API); "
+                        + "default: the one the Dev Containers CLI or VS Code started for the project folder.")
         String container;
 
         @Option(names = "--log", paramLabel = "FILE", required = true,
@@ -72,6 +75,9 @@ final class AuditCommand implements Callable<Integer> {
     public Integer call() {
         Workspace workspace = Workspace.open(project);
         FirewallPolicy policy = FirewallPolicy.of(workspace.loaded().descriptor(), workspace.generator().presets());
+        if (source.container == null && source.log == null) {
+            source.container = projectContainer(workspace.projectDir());
+        }
         String[] records = source.container != null ? fromContainer(source.container) : fromFiles();
         Auditor.Report report = Auditor.audit(policy, records[0], records[1]);
         // A live container's firewall must be in force; copied files may come from anywhere, so only then.
@@ -94,6 +100,46 @@ final class AuditCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new ClaudeDevcException(ClaudeDevcException.Kind.IO, "cannot read " + file + ": " + e.getMessage(),
                     e);
+        }
+    }
+
+    /** The Dev Containers label naming the host folder a container was started for. */
+    static final String LOCAL_FOLDER_LABEL = "devcontainer.local_folder";
+
+    /**
+     * The project's running dev container: the one whose {@value #LOCAL_FOLDER_LABEL} label is the project folder
+     * (the Dev Containers CLI and VS Code set it, with {@code devcontainer.config_file}), so no name is needed.
+     */
+    private String projectContainer(Path projectDir) {
+        try (DockerEngine engine = DockerEngines.connect()) {
+            List<String> folders = new java.util.ArrayList<>(List.of(projectDir.toString()));
+            try {
+                String real = projectDir.toRealPath().toString();
+                if (!folders.contains(real)) {
+                    folders.add(real);
+                }
+            } catch (IOException e) {
+                // the folder as given is what the label would hold
+            }
+            List<dev.claudedevc.docker.ContainerInfo> found = new java.util.ArrayList<>();
+            for (String folder : folders) {
+                engine.runningWithLabels(Map.of(LOCAL_FOLDER_LABEL, folder)).stream()
+                        .filter(c -> found.stream().noneMatch(f -> f.id().equals(c.id()))).forEach(found::add);
+            }
+            if (found.isEmpty()) {
+                throw new ClaudeDevcException(ClaudeDevcException.Kind.NOT_READY, "no running dev container for "
+                        + projectDir + " (none has the label " + LOCAL_FOLDER_LABEL + "=" + projectDir
+                        + "); start it with 'devcontainer up --workspace-folder " + projectDir
+                        + "' or VS Code, or name one with --container");
+            }
+            if (found.size() > 1) {
+                throw new ClaudeDevcException(ClaudeDevcException.Kind.NOT_READY, found.size()
+                        + " running dev containers for " + projectDir + " ("
+                        + String.join(", ", found.stream().map(dev.claudedevc.docker.ContainerInfo::name).toList())
+                        + "); name one with --container");
+            }
+            spec.commandLine().getErr().println("dev container for " + projectDir + ": " + found.get(0).name());
+            return found.get(0).id();
         }
     }
 

@@ -75,6 +75,11 @@ final class GenerateCommand implements Callable<Integer> {
         List<TreeWriter.Written> written = TreeWriter.write(workspace.outputDir(), new ArrayList<>(tree.files()),
                 force, Manifest.read(workspace.outputDir()));
         report(out, written, json);
+        for (dev.claudedevc.model.McpServer server : workspace.loaded().descriptor().network().mcpServers()) {
+            spec.commandLine().getErr().println(server.isRemote()
+                    ? "mcp: allowed " + server.host().orElseThrow() + " (from .mcp.json server " + server.name() + ")"
+                    : "mcp: .mcp.json server " + server.name() + " (stdio) runs inside the box, behind the firewall");
+        }
         return ExitCodes.OK;
     }
 

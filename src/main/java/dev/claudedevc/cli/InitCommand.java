@@ -106,6 +106,8 @@ final class InitCommand implements Callable<Integer> {
         List<String> detected = noDetect ? List.of() : detect(dir);
         List<ToolchainDetector.Detected> toolchains = noDetect ? List.of() : ordered(ToolchainDetector.detect(dir));
         OutputFolder outputFolder = outputFolder(dir);
+        // A malformed .mcp.json is a located error before anything is written.
+        List<dev.claudedevc.model.McpServer> mcpServers = dev.claudedevc.descriptor.McpConfig.read(dir);
         LinkedHashSet<String> chosen = new LinkedHashSet<>();
         chosen.add("anthropic");
         chosen.addAll(detected);
@@ -130,6 +132,16 @@ final class InitCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         if (!detected.isEmpty()) {
             err.println("detected: " + String.join(", ", detected));
+        }
+        for (dev.claudedevc.model.McpServer server : mcpServers) {
+            if (server.isRemote()) {
+                err.println("mcp: .mcp.json server " + server.name() + " (" + server.transport().name()
+                        .toLowerCase(java.util.Locale.ROOT) + ") needs " + server.host().orElseThrow()
+                        + ": to allow it, set network.mcp: allow (or add it to network.allowedDomains)");
+            } else {
+                err.println("mcp: .mcp.json server " + server.name() + " (stdio) runs inside the box, behind the"
+                        + " firewall");
+            }
         }
         for (ToolchainDetector.Detected t : toolchains) {
             err.println("toolchain: " + t.ecosystem().key() + " " + version(t) + " (" + safeEvidence(t) + ")");

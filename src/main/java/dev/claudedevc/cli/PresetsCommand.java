@@ -56,11 +56,20 @@ final class PresetsCommand implements Callable<Integer> {
             result.put("description", preset.description());
             result.put("entries", preset.entries().stream()
                     .map(e -> Map.of("host", e.rule().toString(), "why", e.why())).toList());
+            Map<String, Object> optional = new LinkedHashMap<>();
+            new java.util.TreeMap<>(preset.optional()).forEach((group, g) -> optional.put(group, Map.of(
+                    "description", g.description(), "entries", g.entries().stream()
+                            .map(e -> Map.of("host", e.rule().toString(), "why", e.why())).toList())));
+            result.put("optional", optional);
             Output.json(out, result);
         } else {
             out.println(preset.name() + ": " + preset.description());
             int width = preset.entries().stream().mapToInt(e -> e.rule().toString().length()).max().orElse(0);
             preset.entries().forEach(e -> out.printf("  %-" + width + "s  %s%n", e.rule(), e.why()));
+            new java.util.TreeMap<>(preset.optional()).forEach((group, g) -> {
+                out.println("optional " + group + " (claudeCode.nonEssential: [" + group + "]): " + g.description());
+                g.entries().forEach(e -> out.printf("  %-" + width + "s  %s%n", e.rule(), e.why()));
+            });
         }
         return ExitCodes.OK;
     }

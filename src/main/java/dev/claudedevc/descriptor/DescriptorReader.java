@@ -54,9 +54,10 @@ public final class DescriptorReader {
     static final List<String> TOP_KEYS = List.of("name", "image", "user", "packages", "timezone", "claudeCode",
             "network", "vscode", "containerEnv", "caCertificates", "proxy", "output", "toolchains",
             "workspace");
-    static final List<String> CLAUDE_KEYS = List.of("install", "version");
+    static final List<String> CLAUDE_KEYS = List.of("install", "version", "permissionMode", "denyRead",
+            "nonEssential", "settings", "sandbox");
     static final List<String> NETWORK_KEYS = List.of("mode", "ipv6", "presets", "allowedDomains", "deniedDomains",
-            "allowedCidrs", "privateAnswers", "ports", "hostAccess", "verify");
+            "allowedCidrs", "privateAnswers", "ports", "hostAccess", "verify", "mcp");
     static final List<String> HOST_ACCESS_KEYS = List.of("ports");
     static final List<String> VERIFY_KEYS = List.of("allow", "deny");
     static final List<String> VSCODE_KEYS = List.of("extensions", "settings");
@@ -227,7 +228,7 @@ public final class DescriptorReader {
                 .orElse("UTC");
         ClaudeCode claudeCode = top.section("claudeCode", CLAUDE_KEYS).map(this::claudeCode)
                 .orElse(new ClaudeCode(ClaudeCode.Install.NATIVE, "latest"));
-        NetworkPolicy network = network(top.section("network", NETWORK_KEYS));
+        NetworkPolicy network = network(top.section("network", NETWORK_KEYS), baseDir);
         VsCode vscode = top.section("vscode", VSCODE_KEYS).map(this::vscode)
                 .orElse(new VsCode(List.of(), Map.of()));
         Map<String, String> env = containerEnv(top);
@@ -244,10 +245,36 @@ public final class DescriptorReader {
         ClaudeCode.Install install = f.enumValue("install", ClaudeCode.Install.class).orElse(ClaudeCode.Install.NATIVE);
         String version = f.string("version", Syntax.CLAUDE_VERSION, "latest, stable or a version such as 1.0.44")
                 .orElse("latest");
-        return new ClaudeCode(install, version);
+        ClaudeCode.PermissionMode mode = f.node("permissionMode").map(n -> {
+            String text = f.string(n, f.path("permissionMode"));
+            return ClaudeCode.PermissionMode.of(text).orElseThrow(() -> f.source().error(n, f.path("permissionMode"),
+                    "'" + Fields.printable(text) + "' is not one of default, acceptEdits, auto, bypassPermissions"));
+        }).orElse(ClaudeCode.PermissionMode.DEFAULT);
+        List<String> denyRead = distinct(f, "denyRead", f.list("denyRead", (n, p) -> f.checkedString(n, p,
+                Syntax.SECRET_PATH, "a path or pattern relative to the workspace (e.g. .env or secrets/**; no leading"
+                        + " / or ~, no ..)")));
+        List<ClaudeCode.Traffic> traffic = distinct(f, "nonEssential", f.list("nonEssential", (n, p) -> {
+            String text = f.string(n, p);
+            return ClaudeCode.Traffic.of(text).orElseThrow(() -> f.source().error(n, p, "'" + Fields.printable(text)
+                    + "' is not one of " + String.join(", ", java.util.Arrays.stream(ClaudeCode.Traffic.values())
+                            .map(ClaudeCode.Traffic::spelling).toList())));
+        }));
+        if (traffic.contains(ClaudeCode.Traffic.FEATURE_FLAGS) && !traffic.contains(ClaudeCode.Traffic.TELEMETRY)) {
+            throw f.source().error(f.node("nonEssential").orElseThrow(), f.path("nonEssential"), "featureFlags needs"
+                    + " telemetry too: Claude Code's DISABLE_TELEMETRY also stops feature-flag fetching");
+        }
+        Map<String, Object> settings = f.node("settings").map(n -> ManagedSettingsRules.read(f.source(), n,
+                f.path("settings"))).orElse(Map.of());
+        boolean sandbox = f.node("sandbox").map(n -> {
+            if (n instanceof Node.Scalar sc && sc.value() instanceof Boolean b) {
+                return b;
+            }
+            throw f.source().error(n, f.path("sandbox"), "expected true or false, got " + n.typeName());
+        }).orElse(true);
+        return new ClaudeCode(install, version, mode, denyRead, new LinkedHashSet<>(traffic), settings, sandbox);
     }
 
-    private NetworkPolicy network(Optional<Fields> section) {
+    private NetworkPolicy network(Optional<Fields> section, Path baseDir) {
         if (section.isEmpty()) {
             return new NetworkPolicy(NetworkPolicy.Mode.ENFORCE, NetworkPolicy.Ipv6Mode.FILTER, List.of(), List.of(),
                     List.of(), List.of(), List.of(), DEFAULT_PORTS, List.of(), List.of(), List.of());
@@ -287,8 +314,12 @@ public final class DescriptorReader {
         Optional<Fields> verify = f.section("verify", VERIFY_KEYS);
         List<Endpoint> verifyAllow = verify.map(v -> endpoints(v, "allow")).orElse(List.of());
         List<Endpoint> verifyDeny = verify.map(v -> endpoints(v, "deny")).orElse(List.of());
+        NetworkPolicy.McpMode mcp = f.enumValue("mcp", NetworkPolicy.McpMode.class)
+                .orElse(NetworkPolicy.McpMode.IGNORE);
+        List<dev.claudedevc.model.McpServer> mcpServers = mcp == NetworkPolicy.McpMode.ALLOW
+                ? McpConfig.read(baseDir) : List.of();
         return new NetworkPolicy(mode, ipv6, presetNames, allowed, denied, cidrs, privateAnswers, ports, hostPorts,
-                verifyAllow, verifyDeny);
+                verifyAllow, verifyDeny, mcp, mcpServers);
     }
 
     private static List<Endpoint> endpoints(Fields v, String key) {
@@ -330,7 +361,7 @@ public final class DescriptorReader {
     }
 
     /** A settings value as plain Java (Map/List/String/Long/Double/Boolean); strings free of control characters. */
-    private static Object jsonValue(Located.Source source, Node node, String at) {
+    static Object jsonValue(Located.Source source, Node node, String at) {
         if (node instanceof Node.MapNode map) {
             Map<String, Object> out = new LinkedHashMap<>();
             map.entries().forEach((k, e) -> {

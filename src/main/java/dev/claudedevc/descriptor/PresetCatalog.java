@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
 public final class PresetCatalog {
 
     private static final String FOLDER = "firewall/presets";
-    private static final List<String> KEYS = List.of("description", "domains");
+    private static final List<String> KEYS = List.of("description", "domains", "optional");
+    private static final List<String> GROUP_KEYS = List.of("description", "domains");
     private static final List<String> ENTRY_KEYS = List.of("host", "why");
     private static final Pattern TEXT = Pattern.compile("[A-Za-z0-9 ,.;:()/+_'-]{1,200}");
 
@@ -58,7 +59,28 @@ public final class PresetCatalog {
         Fields f = Fields.of(source, TreeParser.yaml().parse(text, source), "", KEYS);
         String description = f.string("description", TEXT, "a one-line description (plain text)")
                 .orElseThrow(() -> source.error(f.node(), "description", "missing required key"));
-        List<Preset.Entry> entries = new ArrayList<>(f.list("domains", (n, p) -> {
+        List<Preset.Entry> entries = entries(source, f);
+        Map<String, Preset.Group> optional = new TreeMap<>();
+        f.node("optional").ifPresent(node -> {
+            if (!(node instanceof Node.MapNode map)) {
+                throw source.error(node, "optional", "expected a mapping of group names, got " + node.typeName());
+            }
+            map.entries().forEach((group, entry) -> {
+                String at = "optional." + group;
+                if (!Syntax.PRESET_NAME.matcher(group.toLowerCase(java.util.Locale.ROOT)).matches()) {
+                    throw source.error(entry.keyLine(), entry.keyColumn(), at, "not a valid group name");
+                }
+                Fields g = Fields.of(source, entry.value(), at, GROUP_KEYS);
+                String about = g.string("description", TEXT, "a one-line description (plain text)")
+                        .orElseThrow(() -> source.error(entry.value(), at, "missing required key 'description'"));
+                optional.put(group, new Preset.Group(about, entries(source, g)));
+            });
+        });
+        return new Preset(name, description, entries, optional);
+    }
+
+    private static List<Preset.Entry> entries(Located.Source source, Fields f) {
+        return new ArrayList<>(f.list("domains", (n, p) -> {
             Fields entry = Fields.of(source, n, p, ENTRY_KEYS);
             DomainRule rule = entry.parsed("host", Syntax::domainRule)
                     .orElseThrow(() -> source.error(n, p, "missing required key 'host'"));
@@ -66,7 +88,6 @@ public final class PresetCatalog {
                     .orElseThrow(() -> source.error(n, p, "missing required key 'why'"));
             return new Preset.Entry(rule, why);
         }));
-        return new Preset(name, description, entries);
     }
 
     public TreeSet<String> names() {

@@ -42,6 +42,14 @@ public final class Syntax {
             "https?://[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?(?::[0-9]{1,5})?/?");
     public static final Pattern NO_PROXY = Pattern.compile("\\.?[a-z0-9](?:[a-z0-9.:-]*[a-z0-9])?(?:/[0-9]{1,3})?");
     public static final Pattern CERT_PATH = Pattern.compile("(?:[A-Za-z0-9_][A-Za-z0-9_.-]*/)*[A-Za-z0-9_][A-Za-z0-9_.-]*\\.(?:crt|pem)");
+    /**
+     * A workspace-relative path or gitignore-style pattern naming files Claude Code must not read (a secret):
+     * {@code .env}, {@code secrets/**}, {@code config/*.key}. No leading {@code /} or {@code ~}, no {@code ..}.
+     */
+    public static final Pattern SECRET_PATH = Pattern.compile(
+            "(?!.*(?:^|/)\\.\\.(?:/|$))[A-Za-z0-9_.*?-][A-Za-z0-9_.*?-]*(?:/[A-Za-z0-9_.*?-]+)*");
+    /** A Claude Code settings key (its own keys are camelCase words). */
+    public static final Pattern CLAUDE_SETTING_KEY = Pattern.compile("[A-Za-z][A-Za-z0-9]{0,63}");
     /** A relative workspace path: segments of safe characters, none of them {@code .} or {@code ..}; optional trailing /. */
     public static final Pattern WORKSPACE_PATH = Pattern.compile(
             "(?!\\.{1,2}(?:/|$))[A-Za-z0-9_.][A-Za-z0-9_.-]{0,127}(?:/(?!\\.{1,2}(?:/|$))[A-Za-z0-9_.][A-Za-z0-9_.-]{0,127}){0,15}/?");

@@ -38,6 +38,9 @@ public interface DockerEngine extends AutoCloseable {
     /** Creates and starts a container and reports its addresses on {@link ContainerSpec#network()}. */
     ContainerInfo start(ContainerSpec spec);
 
+    /** The running containers that carry all these labels (addresses not looked up). */
+    List<ContainerInfo> runningWithLabels(java.util.Map<String, String> labels);
+
     /** Removes a container, running or not; one that is already gone is not an error. */
     void removeContainer(String id);
 

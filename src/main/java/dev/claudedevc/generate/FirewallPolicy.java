@@ -1,6 +1,8 @@
 package dev.claudedevc.generate;
 
+import dev.claudedevc.ClaudeDevcException;
 import dev.claudedevc.descriptor.PresetCatalog;
+import dev.claudedevc.model.ClaudeCode;
 import dev.claudedevc.descriptor.Syntax;
 import dev.claudedevc.model.Cidr;
 import dev.claudedevc.model.Descriptor;
@@ -63,7 +65,9 @@ public record FirewallPolicy(
             Preset preset = presets.get(name).orElseThrow(() -> new IllegalStateException("unknown preset " + name));
             preset.entries().forEach(e -> rules.add(e.rule()));
         }
+        rules.addAll(nonEssentialRules(descriptor, presets));
         rules.addAll(network.allowedDomains());
+        network.mcpServers().forEach(server -> server.host().ifPresent(rules::add));
         descriptor.proxy().ifPresent(proxy -> rules.addAll(proxyRules(proxy)));
 
         String defaultPorts = portList(network.ports());
@@ -105,6 +109,25 @@ public record FirewallPolicy(
                 network.privateAnswers().stream().map(Cidr::toString).distinct().sorted().toList(),
                 network.hostPorts().stream().sorted().toList(),
                 network.verifyAllow(), network.verifyDeny());
+    }
+
+    /** The preset that holds Claude Code's hosts, and the optional groups of its non-essential traffic. */
+    public static final String CLAUDE_PRESET = "anthropic";
+
+    /**
+     * The hosts of the non-essential traffic the descriptor turned back on: the {@value #CLAUDE_PRESET} preset's
+     * optional group of each part's name, so that the firewall and Claude Code's settings never disagree.
+     */
+    static List<DomainRule> nonEssentialRules(Descriptor descriptor, PresetCatalog presets) {
+        List<DomainRule> out = new ArrayList<>();
+        for (ClaudeCode.Traffic part : new TreeSet<>(descriptor.claudeCode().nonEssential())) {
+            Preset.Group group = presets.get(CLAUDE_PRESET).flatMap(p -> p.group(part.spelling()))
+                    .orElseThrow(() -> new ClaudeDevcException(ClaudeDevcException.Kind.INVALID_DESCRIPTOR,
+                            "claudeCode.nonEssential: " + part.spelling() + ": the " + CLAUDE_PRESET
+                                    + " preset has no optional group '" + part.spelling() + "'"));
+            group.entries().forEach(e -> out.add(e.rule()));
+        }
+        return out;
     }
 
     /** The proxy's own host and port must be reachable, or nothing else would be. */

@@ -35,6 +35,7 @@ public final class Generator {
     static final String POLICY_TEMPLATE = "templates/claude-devc-policy.conf.mustache";
     static final String FIREWALL_SCRIPT = "firewall/claude-devc-firewall.sh";
     static final String ENTRYPOINT_SCRIPT = "firewall/claude-devc-entrypoint.sh";
+    static final String DENIALS_SCRIPT = "firewall/claude-devc-denials.sh";
     static final String GIT_WRAPPER_SCRIPT = "firewall/claude-devc-git.sh";
     static final String ATTACH_SCRIPT = "firewall/claude-devc-attach.sh";
     static final String HOST_STEP_TEMPLATE = "templates/claude-devc-host.sh.mustache";
@@ -77,9 +78,15 @@ public final class Generator {
         tree.add(dockerfile(d));
         tree.add(script(FIREWALL_SCRIPT, "claude-devc-firewall.sh"));
         tree.add(script(ENTRYPOINT_SCRIPT, "claude-devc-entrypoint.sh"));
+        tree.add(script(DENIALS_SCRIPT, "claude-devc-denials.sh"));
         tree.add(script(GIT_WRAPPER_SCRIPT, "claude-devc-git.sh"));
         tree.add(script(ATTACH_SCRIPT, "claude-devc-attach.sh"));
-        tree.add(policy(d));
+        FirewallPolicy policy = FirewallPolicy.of(d, presets);
+        tree.add(policy(d, policy));
+        tree.add(ManagedSettings.render(d, policy, paths));
+        if (d.claudeCode().sandbox()) {
+            tree.add(SeccompProfile.render());
+        }
         caCertificates(d, loaded.projectDir()).forEach(tree::add);
         tree.add(Manifest.of(tree));
         return tree;
@@ -98,6 +105,11 @@ public final class Generator {
         return loaded.descriptor().workspace().protectedPaths(loaded.descriptor().output().path(), descriptorFile);
     }
 
+    /** The only seccomp option the boundary check accepts: the generated profile, from the workspace. */
+    static String seccompRunArg(Descriptor d) {
+        return "--security-opt=seccomp=${localWorkspaceFolder}/" + d.output().path() + "/" + ImageLayout.SECCOMP_FILE;
+    }
+
     private GeneratedFile hostStep(Descriptor d, ProtectedPaths paths) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("output", d.output().path());
@@ -112,7 +124,11 @@ public final class Generator {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("name", JsonText.of(d.name(), 2));
         view.put("user", JsonText.of(d.user(), 2));
-        view.put("runArgs", JsonText.of(List.of("--cap-add=NET_ADMIN", "--cap-add=NET_RAW"), 2));
+        List<String> runArgs = new ArrayList<>(List.of("--cap-add=NET_ADMIN", "--cap-add=NET_RAW"));
+        if (d.claudeCode().sandbox()) {
+            runArgs.add(seccompRunArg(d));
+        }
+        view.put("runArgs", JsonText.of(runArgs, 2));
         List<String> mounts = new ArrayList<>(List.of(
                 "source=claude-devc-${devcontainerId}-config,target=" + claudeConfigDir(d) + ",type=volume",
                 "source=claude-devc-${devcontainerId}-history,target=/commandhistory,type=volume"));
@@ -133,6 +149,7 @@ public final class Generator {
         view.put("extensions", JsonText.of(d.vscode().extensions(), 6));
         view.put("settings", JsonText.of(new TreeMap<>(d.vscode().settings()), 6));
         view.put("postStartCommand", JsonText.of(ImageLayout.WAIT_COMMAND, 2));
+        view.put("workspace", ImageLayout.WORKSPACE);
         view.put("postAttachCommand", JsonText.of(ImageLayout.ATTACH_COMMAND, 2));
         return GeneratedFile.text("devcontainer.json", render(DEVCONTAINER_TEMPLATE, view), false);
     }
@@ -145,6 +162,9 @@ public final class Generator {
         view.put("home", d.home());
         List<String> packages = new ArrayList<>(BASE_PACKAGES);
         d.toolchains().fromDebian().forEach(t -> packages.addAll(t.ecosystem().debianPackages()));
+        if (d.claudeCode().sandbox()) {
+            packages.add("bubblewrap");  // Claude Code's Bash sandbox; socat (its proxy bridge) is a base package
+        }
         if (d.claudeCode().install() == ClaudeCode.Install.NPM) {
             packages.add("nodejs");
             packages.add("npm");
@@ -158,7 +178,13 @@ public final class Generator {
         view.put("claudeConfigDir", claudeConfigDir(d));
         view.put("firewallPath", FIREWALL_PATH);
         view.put("entrypointPath", ImageLayout.ENTRYPOINT);
+        view.put("denialsPath", ImageLayout.DENIALS);
         view.put("policyPath", POLICY_PATH);
+        view.put("managedSettingsFile", ManagedSettings.FILE);
+        view.put("managedSettingsPath", ImageLayout.MANAGED_SETTINGS);
+        view.put("managedSettingsDir", ImageLayout.MANAGED_SETTINGS.substring(0,
+                ImageLayout.MANAGED_SETTINGS.lastIndexOf('/')));
+        view.put("workspace", ImageLayout.WORKSPACE);
         view.put("gitWrapperPath", ImageLayout.GIT_WRAPPER);
         view.put("gitView", ImageLayout.GIT_VIEW);
         view.put("attachPath", ImageLayout.ATTACH);
@@ -185,8 +211,7 @@ public final class Generator {
         return GeneratedFile.text(name, new String(script, java.nio.charset.StandardCharsets.UTF_8), true);
     }
 
-    private GeneratedFile policy(Descriptor d) {
-        FirewallPolicy policy = FirewallPolicy.of(d, presets);
+    private GeneratedFile policy(Descriptor d, FirewallPolicy policy) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("project", d.name());
         view.put("mode", policy.mode());
@@ -202,6 +227,10 @@ public final class Generator {
         view.put("denied", policy.denied().stream().map(h -> Map.of("host", h)).toList());
         view.put("privateAnswers", policy.privateAnswers().stream().map(c -> Map.of("cidr", c)).toList());
         view.put("hostPorts", policy.hostPorts().stream().map(p -> Map.of("port", p)).toList());
+        view.put("mcpRemote", d.network().mcpServers().stream().filter(s -> s.isRemote())
+                .map(s -> Map.of("server", s.name(), "host", s.host().orElseThrow().toString())).toList());
+        view.put("mcpStdio", d.network().mcpServers().stream().filter(s -> !s.isRemote())
+                .map(s -> Map.of("server", s.name())).toList());
         view.put("verifyAllow", policy.verifyAllow().stream()
                 .map(e -> Map.of("host", e.host(), "port", e.port())).toList());
         view.put("verifyDeny", policy.verifyDeny().stream()

@@ -20,6 +20,16 @@ public final class ImageLayout {
     public static final String ATTACH_RECORD = "/run/claude-devc/attach.last";
     /** The rendered policy, root-owned 0644. */
     public static final String POLICY = "/etc/claude-devc/policy.conf";
+    /**
+     * Claude Code's managed settings on Linux, root-owned 0644: the highest-precedence settings file, which the
+     * user's and the project's settings cannot override.
+     */
+    public static final String MANAGED_SETTINGS = "/etc/claude-code/managed-settings.json";
+    /**
+     * The firewall's denial record as one line each ("blocked by the dev container firewall: HOST — ask to add it
+     * to claude-devc.yaml"), for the agent's user and Claude Code's managed hook; root-owned 0755.
+     */
+    public static final String DENIALS = "/usr/local/bin/claude-devc-denials";
     /** The resolver's query log, readable by every user. */
     public static final String DNS_LOG = "/var/log/claude-devc/dns.log";
 
@@ -54,6 +64,7 @@ public final class ImageLayout {
     public static final List<String> SUDO_COMMANDS = List.of(
             FIREWALL + " \"\"",     // apply: what the entrypoint runs at every start
             FIREWALL + " status",   // the live check: reading the kernel's tables needs root
+            FIREWALL + " denials",  // the rejected connections: reading the kernel's sets needs root
             ATTACH + " \"\"");      // after each attach: /etc/gitconfig is root's
 
     /** How a start waits for the firewall: returns once it is in force for this start, fails when it failed. */

@@ -18,6 +18,8 @@ import java.util.Objects;
  * @param hostPorts      TCP ports on the container's gateway (the Docker host) the agent may reach; empty = none
  * @param verifyAllow    targets the firewall's self-test must reach
  * @param verifyDeny     targets the firewall's self-test must find blocked
+ * @param mcp            whether the remote MCP servers of the project's {@code .mcp.json} are allowed
+ * @param mcpServers     the servers of {@code .mcp.json} (read when {@code mcp} is {@code ALLOW}), in file order
  */
 public record NetworkPolicy(
         Mode mode,
@@ -30,7 +32,12 @@ public record NetworkPolicy(
         List<Integer> ports,
         List<Integer> hostPorts,
         List<Endpoint> verifyAllow,
-        List<Endpoint> verifyDeny) {
+        List<Endpoint> verifyDeny,
+        McpMode mcp,
+        List<McpServer> mcpServers) {
+
+    /** {@code network.mcp}: the remote MCP servers' hosts are allowed, or only proposed by init. */
+    public enum McpMode { ALLOW, IGNORE }
 
     /** Whether non-allowed traffic is rejected or only recorded. */
     public enum Mode { ENFORCE, AUDIT }
@@ -50,5 +57,15 @@ public record NetworkPolicy(
         hostPorts = List.copyOf(hostPorts);
         verifyAllow = List.copyOf(verifyAllow);
         verifyDeny = List.copyOf(verifyDeny);
+        Objects.requireNonNull(mcp, "mcp");
+        mcpServers = List.copyOf(mcpServers);
+    }
+
+    /** Without MCP servers. */
+    public NetworkPolicy(Mode mode, Ipv6Mode ipv6, List<String> presets, List<DomainRule> allowedDomains,
+            List<DomainRule> deniedDomains, List<Cidr> allowedCidrs, List<Cidr> privateAnswers, List<Integer> ports,
+            List<Integer> hostPorts, List<Endpoint> verifyAllow, List<Endpoint> verifyDeny) {
+        this(mode, ipv6, presets, allowedDomains, deniedDomains, allowedCidrs, privateAnswers, ports, hostPorts,
+                verifyAllow, verifyDeny, McpMode.IGNORE, List.of());
     }
 }

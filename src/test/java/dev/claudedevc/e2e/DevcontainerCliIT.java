@@ -116,9 +116,19 @@ class DevcontainerCliIT {
             DevcontainerCli.Result direct = devcontainer("exec", repo, "curl", "-sS", "--max-time", "5", "http://" + blockedIp + "/");
             assertNotEquals(0, direct.code(), direct::text);
             assertTrue(!direct.stdout().contains("hello-from-blocked"), direct::text);
+
+            // One denial record: the agent reads it inside, the person gets it from `audit -C` without a name.
+            DevcontainerCli.Result denials = devcontainer("exec", repo, "claude-devc-denials");
+            assertTrue(denials.stdout().contains("blocked by the dev container firewall: blocked.test — ask to add it"
+                    + " to claude-devc.yaml"), denials::text);
+            dev.claudedevc.cli.CliRun audit = dev.claudedevc.cli.CliRun.of("audit", "-C", repo.toString()).exits(0);
+            assertTrue(audit.err().contains("dev container for " + repo + ": "), audit.err());
+            assertTrue(audit.out().contains("blocked.test"), audit.out());
         } finally {
             removeDevcontainer(repo);
         }
+        dev.claudedevc.cli.CliRun gone = dev.claudedevc.cli.CliRun.of("audit", "-C", repo.toString()).exits(11);
+        assertTrue(gone.err().contains("no running dev container for " + repo), gone.err());
     }
 
     /** As the agent sees a box whose firewall holds: the allowlisted server answers, the other one does not. */

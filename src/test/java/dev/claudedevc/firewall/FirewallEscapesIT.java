@@ -175,6 +175,43 @@ class FirewallEscapesIT {
 
     @Test
     @Execution(ExecutionMode.CONCURRENT)
+    void aConnectionOpenedBeforeTheLockdownDiesAtTheLockdown() {
+        // The first milliseconds of a start are unfiltered (so is any moment the tables are open): a connection the
+        // agent opens then must not live on once the firewall is in force. A collector on the blocked server
+        // records every line that arrives.
+        String tag = "early-" + FirewallLab.RUN + "-" + System.nanoTime();
+        lab.exec(BLOCKED, "nohup socat TCP4-LISTEN:9000,fork,reuseaddr SYSTEM:'cat >> /tmp/collected' "
+                + ">/dev/null 2>&1 &").succeeds();
+        try (DevContainer dev = lab.start(FirewallLab.Variant.ENFORCE)) {
+            dev.asRoot("iptables -P INPUT ACCEPT && iptables -P OUTPUT ACCEPT && iptables -F").succeeds();
+            dev.asUser("""
+                    nohup bash -c '
+                      trap "" PIPE
+                      exec 3<>"/dev/tcp/$0/9000" || exit 1
+                      echo "before-$1" >&3 && touch /tmp/opened
+                      while [ ! -e /tmp/applied ]; do sleep 0.1; done
+                      for i in 1 2 3 4 5; do echo "after-$1-$i" >&3 || echo "write $i failed"; sleep 0.3; done
+                      echo finished' "$1" "$2" > /tmp/early.log 2>&1 &
+                    """, lab.v4(BLOCKED), tag).succeeds();
+            DevContainer.eventually(java.time.Duration.ofSeconds(10),
+                    () -> dev.asRoot("test -e /tmp/opened").succeeds());
+            dev.applyFirewall().succeeds();
+            dev.asRoot("touch /tmp/applied").succeeds();
+            String log = DevContainer.eventually(java.time.Duration.ofSeconds(15), () -> {
+                String l = dev.asRoot("cat /tmp/early.log").out();
+                assertTrue(l.contains("finished"), l);
+                return l;
+            });
+            String collected = lab.exec(BLOCKED, "grep -F \"$1\" /tmp/collected || true", tag).out();
+            assertTrue(collected.contains("before-" + tag), "the connection worked while the tables were open: "
+                    + collected + "\n" + log);
+            assertFalse(collected.contains("after-" + tag), "sent after the lockdown:\n" + collected + "\n" + log);
+            dev.assertClosed();
+        }
+    }
+
+    @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void theUserCannotHoldTheFirewallsLock() {
         try (DevContainer dev = lab.start(FirewallLab.Variant.ENFORCE)) {
             // A lock file an old run left readable to all is replaced.

@@ -474,7 +474,12 @@ final class FirewallLab {
      * {@link Server#UPSTREAM} and {@code host.docker.internal} pointing at {@link Server#GATEWAY}.
      */
     synchronized DevContainer start(Variant variant) {
-        return start(image(variant), false, true);
+        return start(image(variant), false, true, List.of());
+    }
+
+    /** As {@link #start(Variant)}, with Docker security options (e.g. {@code seccomp=<profile JSON>}). */
+    synchronized DevContainer start(Variant variant, List<String> securityOpts) {
+        return start(image(variant), false, true, securityOpts);
     }
 
     /**
@@ -482,15 +487,16 @@ final class FirewallLab {
      * with NET_ADMIN and NET_RAW unless {@code capabilities} is false; otherwise as {@link #start(Variant)}.
      */
     synchronized DevContainer run(String image, boolean capabilities) {
-        return start(image, true, capabilities);
+        return start(image, true, capabilities, List.of());
     }
 
     /** Starts another image (a variant with a fault or a changed policy baked in) as {@link #start(Variant)} does. */
     synchronized DevContainer start(String image) {
-        return start(image, false, true);
+        return start(image, false, true, List.of());
     }
 
-    private DevContainer start(String image, boolean imageEntrypoint, boolean capabilities) {
+    private DevContainer start(String image, boolean imageEntrypoint, boolean capabilities,
+            List<String> securityOpts) {
         // Docker 20.10 now and then refuses a fixed address it has just released ("Address already in use"):
         // that says nothing about the firewall, so the container gets the next address instead.
         for (int attempt = 1; ; attempt++) {
@@ -512,6 +518,9 @@ final class FirewallLab {
                                 .withDns(v4(Server.UPSTREAM));
                         if (capabilities) {
                             cmd.getHostConfig().withCapAdd(Capability.NET_ADMIN, Capability.NET_RAW);
+                        }
+                        if (!securityOpts.isEmpty()) {
+                            cmd.getHostConfig().withSecurityOpts(securityOpts);
                         }
                         cmd.withIpv4Address(addresses.v4(host)).withIpv6Address(addresses.v6(host));
                     });

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 class FirewallShellcheckTest {
 
     private static final Path SCRIPT = TestPaths.projectRoot().resolve("firewall/claude-devc-firewall.sh");
+    private static final Path DENIALS = TestPaths.projectRoot().resolve("firewall/claude-devc-denials.sh");
 
     record Run(int exitCode, String output) {
     }
@@ -46,18 +47,21 @@ class FirewallShellcheckTest {
             return;
         }
         assertEquals(0, version.exitCode(), version.output());
-        Run check = run(List.of("shellcheck", "--severity=style", "--shell=bash", SCRIPT.toString()));
+        Run check = run(List.of("shellcheck", "--severity=style", "--shell=bash", SCRIPT.toString(),
+                DENIALS.toString()));
         assertEquals(0, check.exitCode(), check.output());
     }
 
     @Test
     void runsInStrictModeUnderAFixedInterpreterAndPath() throws IOException {
-        List<String> lines = Files.readAllLines(SCRIPT);
-        // -p: no BASH_ENV, no functions, SHELLOPTS or BASHOPTS taken from the environment.
-        assertEquals("#!/bin/bash -p", lines.get(0));
-        assertTrue(lines.contains("set -euo pipefail"));
-        assertTrue(lines.contains("PATH=/usr/sbin:/usr/bin:/sbin:/bin"));
-        assertTrue(Files.isExecutable(SCRIPT), "the source is executable");
+        for (Path script : List.of(SCRIPT, DENIALS)) {
+            List<String> lines = Files.readAllLines(script);
+            // -p: no BASH_ENV, no functions, SHELLOPTS or BASHOPTS taken from the environment.
+            assertEquals("#!/bin/bash -p", lines.get(0), script.toString());
+            assertTrue(lines.contains("set -euo pipefail"), script.toString());
+            assertTrue(lines.contains("PATH=/usr/sbin:/usr/bin:/sbin:/bin"), script.toString());
+            assertTrue(Files.isExecutable(script), "the source is executable: " + script);
+        }
     }
 
     @Test

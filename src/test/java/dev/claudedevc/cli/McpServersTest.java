@@ -1,0 +1,98 @@
+package dev.claudedevc.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The project's {@code .mcp.json}: init proposes the remote servers' hosts and lists stdio servers as running inside;
+ * with {@code network.mcp: allow}, generate allows exactly those hosts in the firewall and in Claude Code's managed
+ * settings, saying where each came from; a malformed file or URL is a located error and nothing is written.
+ */
+class McpServersTest {
+
+    private static final Path FIXTURES = Path.of("src/test/resources/mcp");
+
+    @TempDir
+    Path repo;
+
+    private void fixture(String name) throws IOException {
+        Files.copy(FIXTURES.resolve(name).resolve(".mcp.json"), repo.resolve(".mcp.json"));
+    }
+
+    @Test
+    void initProposesRemoteHostsAndListsStdioServersButAllowsNothingByItself() throws IOException {
+        fixture("remote");
+        CliRun run = CliRun.of("init", "-C", repo.toString()).exits(0);
+        assertTrue(run.err().contains("mcp: .mcp.json server docs (http) needs mcp.docs.example.com:443: to allow it,"
+                + " set network.mcp: allow"), run.err());
+        assertTrue(run.err().contains("server tickets (sse) needs tickets.example.org:8443"), run.err());
+        assertTrue(run.err().contains("mcp: .mcp.json server files (stdio) runs inside the box"), run.err());
+        assertTrue(run.err().contains("mcp: .mcp.json server db (stdio) runs inside the box"), run.err());
+        String policy = Files.readString(repo.resolve(".devcontainer/claude-devc-policy.conf"));
+        assertFalse(policy.contains("example.com") || policy.contains("example.org"), policy);
+    }
+
+    @Test
+    void generateWithMcpAllowAddsTheRemoteHostsWithProvenanceToTheFirewallAndClaudeCode() throws IOException {
+        fixture("remote");
+        Files.writeString(repo.resolve("claude-devc.yaml"), "name: mcp-app\nnetwork:\n  presets: [anthropic]\n"
+                + "  mcp: allow\n");
+        CliRun run = CliRun.of("generate", "-C", repo.toString()).exits(0);
+        assertTrue(run.err().contains("mcp: allowed mcp.docs.example.com:443 (from .mcp.json server docs)"), run.err());
+        assertTrue(run.err().contains("mcp: allowed tickets.example.org:8443 (from .mcp.json server tickets)"),
+                run.err());
+        String policy = Files.readString(repo.resolve(".devcontainer/claude-devc-policy.conf"));
+        assertTrue(policy.contains("# mcp.docs.example.com:443: from .mcp.json server docs"), policy);
+        assertTrue(policy.contains("# .mcp.json server files (stdio) runs inside the box"), policy);
+        assertTrue(policy.matches("(?s).*\nallow-name [0-9]+ exact mcp\\.docs\\.example\\.com\n.*"), policy);
+        assertTrue(policy.matches("(?s).*\ngroup ([0-9]+) 8443\n.*allow-name \\1 exact tickets\\.example\\.org\n.*"),
+                policy);
+        JsonNode settings = new ObjectMapper().readTree(repo.resolve(".devcontainer/claude-code-managed-settings.json")
+                .toFile());
+        List<String> allowed = new ArrayList<>();
+        settings.path("sandbox").path("network").path("allowedDomains").forEach(n -> allowed.add(n.asText()));
+        assertTrue(allowed.contains("mcp.docs.example.com:443") && allowed.contains("tickets.example.org:8443"),
+                allowed.toString());
+        assertFalse(allowed.contains("mcp.docs.example.com:80"), "only the URL's port: " + allowed);
+        CliRun.of("generate", "--check", "-C", repo.toString()).exits(0);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "malformed|.mcp.json:3:29: not valid JSON",
+        "bad-url|.mcp.json:4:37: mcpServers.evil.url: 'https://user@evil example.com/' is not an http(s) URL",
+        "env-url|.mcp.json:3:40: mcpServers.internal.url: '${MCP_URL:-https://internal.example.com}/sse' takes its"
+            + " address from an environment variable"})
+    void aMalformedFileOrUrlIsALocatedErrorAndNothingIsWritten(String name, String message) throws IOException {
+        fixture(name);
+        CliRun init = CliRun.of("init", "-C", repo.toString()).exits(ExitCodes.INVALID_DESCRIPTOR);
+        assertTrue(init.err().contains(message), init.err());
+        assertFalse(Files.exists(repo.resolve("claude-devc.yaml")), "init wrote nothing");
+        assertFalse(Files.exists(repo.resolve(".devcontainer")), "init wrote nothing");
+        Files.writeString(repo.resolve("claude-devc.yaml"), "name: mcp-app\nnetwork:\n  mcp: allow\n");
+        CliRun generate = CliRun.of("generate", "-C", repo.toString()).exits(ExitCodes.INVALID_DESCRIPTOR);
+        assertTrue(generate.err().contains(message), generate.err());
+        assertFalse(Files.exists(repo.resolve(".devcontainer")), "generate wrote nothing");
+    }
+
+    @Test
+    void withoutMcpAllowGenerateIgnoresTheFile() throws IOException {
+        fixture("bad-url");
+        Files.writeString(repo.resolve("claude-devc.yaml"), "name: mcp-app\n");
+        CliRun.of("generate", "-C", repo.toString()).exits(0);
+        assertEquals(false, Files.readString(repo.resolve(".devcontainer/claude-devc-policy.conf")).contains("docs"));
+    }
+}
