@@ -41,7 +41,11 @@ import picocli.CommandLine.Spec;
             "",
             "Presets come from the project's files (package.json: npm; pom.xml, build.gradle(.kts): "
                 + "maven; pyproject.toml, requirements.txt: pypi; go.mod: go; Cargo.toml: crates), plus "
-                + "anthropic. Never overwrites an existing file without --force, and then writes nothing."})
+                + "anthropic. Toolchains and the versions the project states (engines, .nvmrc, "
+                + "requires-python, maven.compiler.release, Gradle toolchains, go directive, rust-version, ...) "
+                + "go to toolchains:; the first one's official Dev Container image is the base. Beside a "
+                + "project's own .devcontainer/ it renders into .devcontainer/claude/. Never overwrites an "
+                + "existing file without --force, and then writes nothing."})
 final class InitCommand implements Callable<Integer> {
 
     /** Marker files and the preset each one implies, in the order they are reported. */

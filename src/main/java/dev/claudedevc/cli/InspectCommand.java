@@ -5,11 +5,20 @@ import dev.claudedevc.descriptor.DescriptorReader;
 import dev.claudedevc.docker.DockerEngine;
 import dev.claudedevc.docker.DockerEngines;
 import dev.claudedevc.generate.Generator;
+import dev.claudedevc.docker.ExecResult;
+import dev.claudedevc.docker.RunningContainer;
 import dev.claudedevc.inspect.Inspector;
+import dev.claudedevc.validate.DevcontainerCheck;
+import dev.claudedevc.validate.MergedConfiguration;
+import dev.claudedevc.model.ImageLayout;
 import dev.claudedevc.model.OutputFolder;
 import dev.claudedevc.model.ProtectedPaths;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -51,6 +60,9 @@ final class InspectCommand implements Callable<Integer> {
         Inspector.Report report;
         try (DockerEngine engine = DockerEngines.connect()) {
             report = Inspector.inspect(engine, container, paths);
+            List<Inspector.Finding> findings = new ArrayList<>(report.findings());
+            findings.addAll(mergedConfiguration(engine));
+            report = new Inspector.Report(findings);
         }
         print(report);
         if (report.anyHigh()) {
@@ -58,6 +70,53 @@ final class InspectCommand implements Callable<Integer> {
                     Inspector.Severity.HIGH) + " high finding(s) in " + container);
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * What {@code validate} checks before a start, on what runs: the container's image label merged with the
+     * project's devcontainer.json (when there is a descriptor here), and whether the agent's user can write a
+     * folder on root's PATH (the image's, which a {@code docker exec} as that user inherits).
+     */
+    private List<Inspector.Finding> mergedConfiguration(DockerEngine engine) {
+        List<Inspector.Finding> out = new ArrayList<>();
+        Optional<RunningContainer> running = engine.runningContainer(container);
+        if (running.isEmpty()) {
+            return out;
+        }
+        boolean hasDescriptor = project.descriptorFile().isPresent() || DescriptorReader.FILE_NAMES.stream()
+                .anyMatch(n -> Files.exists(project.projectDir().resolve(n)));
+        String user = "1000";
+        if (hasDescriptor) {
+            Workspace workspace = Workspace.open(project);
+            user = workspace.loaded().descriptor().user();
+            Path json = workspace.outputDir().resolve("devcontainer.json");
+            if (Files.isRegularFile(json)) {
+                Optional<String> label = engine.image(running.get().imageId())
+                        .map(i -> i.labels().get(MergedConfiguration.LABEL));
+                String text;
+                try {
+                    text = Files.readString(json);
+                } catch (java.io.IOException e) {
+                    throw new ClaudeDevcException(ClaudeDevcException.Kind.IO, "cannot read " + json + ": "
+                            + e.getMessage(), e);
+                }
+                MergedConfiguration.check(label, DevcontainerCheck.parse(text, json.toString())).forEach(f ->
+                        out.add(finding(f, "merged-config", "remove it from the image's devcontainer.metadata label "
+                                + "(the generated Dockerfile resets it) or from devcontainer.json")));
+            }
+        }
+        ExecResult path = engine.exec(running.get().id(), user, ImageLayout.ROOT_PATH_WRITABLE,
+                java.time.Duration.ofSeconds(20));
+        if (path.succeeded()) {
+            MergedConfiguration.rootPath(List.of(path.output().strip())).forEach(f -> out.add(finding(f,
+                    "root-path", "make it root-owned and not writable by others, or take it off the image's PATH")));
+        }
+        return out;
+    }
+
+    private static Inspector.Finding finding(MergedConfiguration.Finding f, String area, String fix) {
+        return new Inspector.Finding(f.severity() == MergedConfiguration.Severity.HIGH ? Inspector.Severity.HIGH
+                : Inspector.Severity.MEDIUM, area, f.source(), f.problem(), fix);
     }
 
     /** The project's protected paths when it has a descriptor here, else the defaults. */

@@ -5,8 +5,12 @@ import dev.claudedevc.ClaudeDevcException;
 import dev.claudedevc.generate.Drift;
 import dev.claudedevc.generate.GeneratedTree;
 import dev.claudedevc.generate.Generator;
+import dev.claudedevc.docker.DockerEngine;
+import dev.claudedevc.docker.DockerEngines;
+import dev.claudedevc.docker.ImageInfo;
 import dev.claudedevc.validate.BoundaryCheck;
 import dev.claudedevc.validate.DevcontainerCheck;
+import dev.claudedevc.validate.MergedConfiguration;
 import dev.claudedevc.validate.DockerfileCheck;
 import dev.claudedevc.validate.PolicyCheck;
 import java.io.IOException;
@@ -18,6 +22,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -43,6 +48,11 @@ final class ValidateCommand implements Callable<Integer> {
     @Option(names = "--schema", paramLabel = "FILE|URL",
             description = "A Dev Container JSON schema to validate devcontainer.json against.")
     String schema;
+
+    @Option(names = "--image", paramLabel = "IMAGE", description = "Also merge this local image's "
+            + "devcontainer.metadata label (e.g. the image the Dev Containers CLI built) with devcontainer.json, as "
+            + "the Dev Containers tools do at every start, and check the result.")
+    String image;
 
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
@@ -70,10 +80,12 @@ final class ValidateCommand implements Callable<Integer> {
             checks.add(new Check("devcontainer.json schema", devcontainer.origin() + " against " + schema,
                     DevcontainerCheck.schema(parsed, schema)));
         }
+        List<String> mergedWarnings = new ArrayList<>();
+        checks.add(merged(devcontainer, parsed, dockerfile, mergedWarnings));
         Source policy = source(workspace, tree, "claude-devc-policy.conf");
         checks.add(new Check("firewall policy", policy.origin(), PolicyCheck.check(policy.text())));
 
-        List<String> warnings = new ArrayList<>();
+        List<String> warnings = new ArrayList<>(mergedWarnings);
         warnings.addAll(Generator.protectedPaths(workspace.loaded()).warnings());
         if (Files.isDirectory(workspace.outputDir())) {
             Drift.check(workspace.outputDir(), tree).forEach(d -> warnings.add(d.path()
@@ -88,6 +100,43 @@ final class ValidateCommand implements Callable<Integer> {
     }
 
     private record Source(String text, String origin) {
+    }
+
+    /**
+     * The merged configuration: devcontainer.json with the image's devcontainer.metadata label, read from the
+     * image ({@code --image}), else what the Dockerfile leaves of the base image's label (nothing, when it resets
+     * it). High findings fail the check, medium ones are warnings.
+     */
+    private Check merged(Source devcontainer, JsonNode parsed, Source dockerfile, List<String> warnings) {
+        Optional<String> label;
+        String origin;
+        if (image != null) {
+            try (DockerEngine engine = DockerEngines.connect()) {
+                ImageInfo info = engine.image(image).orElseThrow(() -> new ClaudeDevcException(
+                        ClaudeDevcException.Kind.NOT_READY, "validate --image: no local image " + image));
+                label = Optional.ofNullable(info.labels().get(MergedConfiguration.LABEL));
+            }
+            origin = devcontainer.origin() + " + " + image + " label";
+        } else {
+            boolean reset = MergedConfiguration.resetsLabel(dockerfile.text());
+            label = Optional.of("[]");
+            origin = devcontainer.origin() + " + " + dockerfile.origin() + " label";
+            if (!reset) {
+                return new Check("merged configuration", origin, List.of("high: " + dockerfile.origin()
+                        + ": the last stage does not reset the devcontainer.metadata label (LABEL "
+                        + "devcontainer.metadata=\"[]\"): the base image's capabilities, security options, mounts "
+                        + "and commands would be merged in at every start"));
+            }
+        }
+        List<String> problems = new ArrayList<>();
+        for (MergedConfiguration.Finding f : MergedConfiguration.check(label, parsed)) {
+            if (f.severity() == MergedConfiguration.Severity.HIGH) {
+                problems.add(f.toString());
+            } else {
+                warnings.add(f.toString());
+            }
+        }
+        return new Check("merged configuration", origin, problems);
     }
 
     private static Source source(Workspace workspace, GeneratedTree tree, String name) {

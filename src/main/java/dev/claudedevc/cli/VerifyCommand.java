@@ -3,6 +3,9 @@ package dev.claudedevc.cli;
 import dev.claudedevc.ClaudeDevcException;
 import dev.claudedevc.docker.DockerEngine;
 import dev.claudedevc.docker.DockerEngines;
+import dev.claudedevc.docker.RunningContainer;
+import dev.claudedevc.model.Endpoint;
+import dev.claudedevc.verify.RegistryTargets;
 import dev.claudedevc.docker.ImageInfo;
 import dev.claudedevc.model.Descriptor;
 import dev.claudedevc.verify.ProbeResult;
@@ -16,6 +19,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
@@ -67,6 +71,16 @@ final class VerifyCommand implements Callable<Integer> {
                     + "as must-allow targets). It is neither created nor removed.")
     String network;
 
+    @Option(names = "--container", paramLabel = "NAME", arity = "0..1", fallbackValue = "",
+            description = "Verify the running dev container: its image (as --image would), and in the container "
+                    + "itself the live status and the registries. Without NAME, the one the Dev Containers tools "
+                    + "started for this project (found by its devcontainer.local_folder label).")
+    String container;
+
+    @Option(names = "--offline", description = "Do not prove that the detected package registries resolve and "
+            + "connect through the firewall (they are probed by default).")
+    boolean offline;
+
     @Option(names = "--json", description = "Print one JSON outcome object instead of the table.")
     boolean json;
 
@@ -90,16 +104,33 @@ final class VerifyCommand implements Callable<Integer> {
         }
         Workspace workspace = Workspace.open(project);
         Descriptor descriptor = workspace.loaded().descriptor();
-        String imageRef = image == null ? BuildCommand.defaultTag(descriptor) : image;
+        if (image != null && container != null) {
+            throw new ParameterException(spec.commandLine(), "--image and --container exclude each other");
+        }
+        if (container != null && !container.isEmpty() && !NETWORK_NAME.matcher(container).matches()) {
+            throw new ParameterException(spec.commandLine(), "--container: not a container name: " + container);
+        }
         RunConfig run = RunConfig.read(workspace.outputDir().resolve("devcontainer.json"));
         PrintWriter err = spec.commandLine().getErr();
+        // An --internal network verify creates has no route out: no registry could answer there.
+        List<Endpoint> registries = offline || internal ? List.of() : RegistryTargets.of(descriptor.network(),
+                workspace.generator().presets().all());
+        if (internal && !offline && !RegistryTargets.of(descriptor.network(), workspace.generator().presets().all())
+                .isEmpty()) {
+            err.println("verify: --internal: the registries are not probed (no route out); --offline says so too");
+        }
 
         VerifyReport report;
         try (DockerEngine engine = DockerEngines.connect()) {
+            Optional<RunningContainer> live = container == null ? Optional.empty()
+                    : Optional.of(DevContainers.find(engine, container, workspace));
+            String imageRef = live.map(RunningContainer::imageId)
+                    .orElse(image == null ? BuildCommand.defaultTag(descriptor) : image);
+            live.ifPresent(c -> err.println("verify: the running dev container " + c.name() + ", image " + imageRef));
             warnIfStale(engine, imageRef, workspace.loaded().sha256(), err);
             report = new Verifier(engine, line -> err.println("verify: " + line)).run(new VerifyRequest(imageRef,
                     descriptor.name(), descriptor.user(), descriptor.network(), run, Optional.ofNullable(network),
-                    internal, keep));
+                    internal, keep, registries, live.map(RunningContainer::id)));
         }
         if (junit != null) {
             Path file = project.projectDir().resolve(junit).normalize();

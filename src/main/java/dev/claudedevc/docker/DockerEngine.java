@@ -41,6 +41,12 @@ public interface DockerEngine extends AutoCloseable {
     /** The running containers that carry all these labels (addresses not looked up). */
     List<ContainerInfo> runningWithLabels(java.util.Map<String, String> labels);
 
+    /** The running container with this name or id, if there is one. */
+    Optional<RunningContainer> runningContainer(String nameOrId);
+
+    /** The running containers that carry every one of these labels (name to value). */
+    List<RunningContainer> runningContainers(java.util.Map<String, String> labels);
+
     /** Removes a container, running or not; one that is already gone is not an error. */
     void removeContainer(String id);
 

@@ -171,6 +171,34 @@ final class DockerJavaEngine implements DockerEngine {
     }
 
     @Override
+    public Optional<RunningContainer> runningContainer(String nameOrId) {
+        return call("inspect container " + nameOrId, () -> {
+            com.github.dockerjava.api.command.InspectContainerResponse c;
+            try {
+                c = client.inspectContainerCmd(nameOrId).exec();
+            } catch (NotFoundException e) {
+                return Optional.<RunningContainer>empty();
+            }
+            if (c.getState() == null || !Boolean.TRUE.equals(c.getState().getRunning())) {
+                return Optional.<RunningContainer>empty();
+            }
+            Map<String, String> labels = c.getConfig() == null || c.getConfig().getLabels() == null ? Map.of()
+                    : c.getConfig().getLabels();
+            return Optional.of(new RunningContainer(c.getId(), c.getName().replaceFirst("^/", ""), c.getImageId(),
+                    labels));
+        });
+    }
+
+    @Override
+    public List<RunningContainer> runningContainers(Map<String, String> labels) {
+        return call("list containers", () -> client.listContainersCmd().withLabelFilter(labels).exec().stream()
+                .map(c -> new RunningContainer(c.getId(), c.getNames() == null || c.getNames().length == 0 ? c.getId()
+                        : c.getNames()[0].replaceFirst("^/", ""), c.getImageId(),
+                        c.getLabels() == null ? Map.of() : c.getLabels()))
+                .toList());
+    }
+
+    @Override
     public ContainerInfo start(ContainerSpec spec) {
         return call("start container " + spec.name(), () -> {
             List<Capability> caps = new ArrayList<>();

@@ -74,6 +74,15 @@ public final class ImageLayout {
     /** The live check as the user runs it (through the exact sudo entry). */
     public static final List<String> STATUS_COMMAND = List.of(FIREWALL, "status");
 
+    /**
+     * Run as the agent's user: succeeds (and prints the folder) when the user can write a folder on the image's
+     * PATH, which is root's too, or one is not root-owned: a command planted there runs when root runs that tool.
+     */
+    public static final List<String> ROOT_PATH_WRITABLE = List.of("/bin/sh", "-c",
+            "IFS=:; for d in $PATH; do [ -d \"$d\" ] || continue; "
+                    + "if [ -w \"$d\" ] || [ \"$(stat -L -c %u \"$d\")\" != 0 ]; then echo \"$d\"; exit 0; fi; done; "
+                    + "exit 1");
+
     private ImageLayout() {
     }
 }

@@ -53,9 +53,15 @@ final class ProbeMatrix {
      * @param escapeName      a name the policy does not allow, which Docker's resolver maps to the sidecar
      *                        (empty when every candidate is allowed by the policy)
      * @param queryName       the name asked of foreign DNS servers
+     * @param registries      package registries that must resolve and connect
      */
     public record Input(NetworkPolicy policy, List<String> firewallCommand, String sidecarIpv4,
-            Optional<String> sidecarIpv6, Optional<String> escapeName, String queryName) {
+            Optional<String> sidecarIpv6, Optional<String> escapeName, String queryName, List<Endpoint> registries) {
+
+        public Input(NetworkPolicy policy, List<String> firewallCommand, String sidecarIpv4,
+                Optional<String> sidecarIpv6, Optional<String> escapeName, String queryName) {
+            this(policy, firewallCommand, sidecarIpv4, sidecarIpv6, escapeName, queryName, List.of());
+        }
 
         public Input {
             Objects.requireNonNull(policy, "policy");
@@ -64,6 +70,7 @@ final class ProbeMatrix {
             Objects.requireNonNull(sidecarIpv6, "sidecarIpv6");
             Objects.requireNonNull(escapeName, "escapeName");
             Objects.requireNonNull(queryName, "queryName");
+            registries = List.copyOf(registries);
         }
     }
 
@@ -83,6 +90,8 @@ final class ProbeMatrix {
             probes.add(new Probe("allow-" + n, "allowed " + target, Check.TCP, true,
                     tcp(target.host(), target.port()), false, Optional.empty()));
         }
+
+        probes.addAll(registries(in.registries(), ""));
 
         List<Probe> escapes = new ArrayList<>();
         String s4 = in.sidecarIpv4();
@@ -114,6 +123,8 @@ final class ProbeMatrix {
             probes.add(audit && escape.notApplicable().isEmpty() ? escape.skipped(AUDIT) : escape);
         }
 
+        probes.add(new Probe("root-path", "write a folder on root's PATH", Check.PRIVILEGED, false,
+                ImageLayout.ROOT_PATH_WRITABLE, false, Optional.empty()));
         probes.add(new Probe("sudo-args", "sudo firewall with an argument", Check.SUDO, false,
                 List.of("sudo", "-n", FIREWALL, "--policy", "/tmp/policy.conf"), false, Optional.empty()));
         probes.add(new Probe("sudo-env", "sudo firewall with an environment variable", Check.SUDO, false,
@@ -127,6 +138,21 @@ final class ProbeMatrix {
         probes.add(new Probe("iptables-flush", "iptables -F as the user", Check.PRIVILEGED, false,
                 List.of("iptables", "-w", "5", "-F"), false, Optional.empty()));
         return List.copyOf(probes);
+    }
+
+    /**
+     * One probe per registry host: it must resolve through the firewall's resolver and connect ({@code registry-N},
+     * or {@code live-registry-N} in the running dev container).
+     */
+    static List<Probe> registries(List<Endpoint> registries, String prefix) {
+        List<Probe> probes = new ArrayList<>();
+        int n = 0;
+        for (Endpoint target : registries) {
+            n++;
+            probes.add(new Probe(prefix + "registry-" + n, (prefix.isEmpty() ? "" : "running: ") + "registry "
+                    + target, Check.TCP, true, tcp(target.host(), target.port()), false, Optional.empty()));
+        }
+        return probes;
     }
 
     /**

@@ -10,6 +10,7 @@ import dev.claudedevc.docker.ImageInfo;
 import dev.claudedevc.docker.NetworkInfo;
 import dev.claudedevc.docker.NetworkSpec;
 import dev.claudedevc.inspect.Inspector;
+import dev.claudedevc.model.ImageLayout;
 import dev.claudedevc.model.ProtectedPaths;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -146,9 +147,10 @@ public final class Verifier {
 
             List<Probe> probes = ProbeMatrix.build(new ProbeMatrix.Input(request.policy(),
                     request.run().firewallCommand(), s4, sidecar.ipv6(), escapeName,
-                    "claude-devc-exfil-" + runId + ".test"));
+                    "claude-devc-exfil-" + runId + ".test", request.registries()));
             List<ProbeResult> results = new ArrayList<>(probe(subject, baseline, request.user(), probes, entrypoint));
             results.add(boundary(subject));
+            request.live().ifPresent(live -> results.addAll(live(live, request)));
             keep = request.keep();
             if (keep) {
                 progress.accept("kept for inspection: containers " + subject.name() + ", " + sidecar.name()
@@ -177,6 +179,21 @@ public final class Verifier {
                 // the JVM is shutting down: the hook is running or has run
             }
         }
+    }
+
+    /**
+     * In the running dev container itself: the firewall is in force now (the live {@code status}), and every
+     * registry resolves and connects through it. Nothing is started there and nothing is changed.
+     */
+    private List<ProbeResult> live(String containerId, VerifyRequest request) {
+        progress.accept("running dev container " + containerId + ": status and " + request.registries().size()
+                + " registry probe(s) as " + request.user());
+        List<Probe> probes = new ArrayList<>();
+        probes.add(new Probe("live-status", "running: in force now (" + ProbeMatrix.display(ImageLayout.STATUS_COMMAND)
+                + ")", Check.FIREWALL, true, ImageLayout.STATUS_COMMAND, false, Optional.empty()));
+        probes.addAll(ProbeMatrix.registries(request.registries(), "live-"));
+        ContainerInfo running = new ContainerInfo(containerId, containerId, Optional.empty(), Optional.empty());
+        return inParallel(probes, probe -> run(running, request.user(), probe));
     }
 
     private NetworkInfo network(VerifyRequest request, String runId, Map<String, String> labels,

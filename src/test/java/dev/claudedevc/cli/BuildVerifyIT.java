@@ -56,7 +56,7 @@ class BuildVerifyIT {
     /** The escape probes: everything verify must find blocked when the firewall works, and open when it does not. */
     static final List<String> ESCAPES = List.of("name", "direct-ipv4", "direct-ipv6", "dns-udp", "dns-tcp",
             "dns-ipv6", "dns-docker", "dot", "allowed-host-other-port", "ssh");
-    static final List<String> PRIVILEGE = List.of("sudo-args", "sudo-env", "policy-write", "script-write",
+    static final List<String> PRIVILEGE = List.of("root-path", "sudo-args", "sudo-env", "policy-write", "script-write",
             "ipset-flush", "iptables-flush");
 
     /** The must-allow target: listens on 80, 443 and 8443 (the port verify tries for "another port"). */
@@ -184,14 +184,14 @@ class BuildVerifyIT {
             assertEquals("PASS", rows.get(id), id + " in\n" + run.out());
         }
         assertEquals(expected.size(), rows.size(), run.out());
-        assertTrue(run.out().contains("Result: PASS (20 probes passed, 0 failed, 0 n/a)"), run.out());
+        assertTrue(run.out().contains("Result: PASS (21 probes passed, 0 failed, 0 n/a)"), run.out());
         assertTrue(run.out().lines().anyMatch(l -> l.matches("allowed allowed\\.test:443 +connects +connected +PASS")),
                 run.out());
         assertTrue(run.out().lines().anyMatch(l -> l.matches("direct IPv6 \\[fd[0-9a-f:]+\\]:443 +blocked +refused +PASS")),
                 run.out());
         assertTrue(run.err().contains("verify: joining network"), run.err());
         String xml = Files.readString(junit);
-        assertTrue(xml.contains("tests=\"20\" failures=\"0\""), xml);
+        assertTrue(xml.contains("tests=\"21\" failures=\"0\""), xml);
         assertNothingLeft(NAME);
     }
 
@@ -214,7 +214,7 @@ class BuildVerifyIT {
         assertTrue(json.get("network").get("internal").asBoolean());
         assertTrue(json.get("network").get("ipv6").asBoolean());
         assertTrue(json.get("network").get("name").asText().startsWith("claude-devc-verify-"));
-        assertEquals(18, json.get("counts").get("passed").asInt(), run.out());
+        assertEquals(19, json.get("counts").get("passed").asInt(), run.out());
         List<String> notApplicable = StreamSupport.stream(json.get("probes").spliterator(), false)
                 .filter(p -> p.get("result").asText().equals("n/a")).map(p -> p.get("id").asText()).toList();
         assertEquals(List.of("allowed-host-other-port"), notApplicable, run.out());
@@ -358,6 +358,7 @@ class BuildVerifyIT {
         names.put("dot", Pattern.compile("^DNS over TLS "));
         names.put("allowed-host-other-port", Pattern.compile("^allowed host on another port "));
         names.put("ssh", Pattern.compile("^SSH "));
+        names.put("root-path", Pattern.compile("^write a folder on root's PATH "));
         names.put("sudo-args", Pattern.compile("^sudo firewall with an argument "));
         names.put("sudo-env", Pattern.compile("^sudo firewall with an environment variable "));
         names.put("policy-write", Pattern.compile("^write /etc/claude-devc/policy\\.conf "));

@@ -104,7 +104,8 @@ class FirewallStartIT {
     void rulesLostInALiveContainerAreReportedByStatusAndAudit() {
         try (DevContainer dev = lab.run(lab.image(Variant.ENFORCE), true)) {
             assertInForce(dev);
-            dev.asRoot("iptables -w 10 -P OUTPUT ACCEPT && iptables -w 10 -F OUTPUT").succeeds();
+            dev.asRoot("iptables -w 10 -P OUTPUT ACCEPT && iptables -w 10 -F OUTPUT"
+                    + " && iptables -w 10 -P INPUT ACCEPT && iptables -w 10 -F INPUT").succeeds();
             dev.connect4(lab.v4(BLOCKED), 443).reaches("blocked"); // the fault is real
 
             Exec status = dev.status();

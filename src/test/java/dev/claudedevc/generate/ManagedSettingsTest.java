@@ -61,7 +61,14 @@ class ManagedSettingsTest {
     }
 
     private static JsonNode committed(Path scenario) throws IOException {
-        return JSON.readTree(Files.readString(scenario.resolve(".devcontainer").resolve(ManagedSettings.FILE)));
+        return JSON.readTree(Files.readString(output(scenario).resolve(ManagedSettings.FILE)));
+    }
+
+    /** The scenario's output folder: its descriptor's {@code output:}, else {@code .devcontainer}. */
+    static Path output(Path scenario) throws IOException {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^output:\\s*(\\S+)")
+                .matcher(Files.readString(scenario.resolve("claude-devc.yaml")));
+        return scenario.resolve(m.find() ? m.group(1) : ".devcontainer");
     }
 
     /** allowedDomains as the policy file says: each allow-name record, once per port of its group. */
@@ -89,7 +96,7 @@ class ManagedSettingsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("scenarios")
     void theAllowlistIsTheFirewallPolicysEntryForEntry(Path scenario) throws IOException {
-        String policy = Files.readString(scenario.resolve(".devcontainer/claude-devc-policy.conf"));
+        String policy = Files.readString(output(scenario).resolve("claude-devc-policy.conf"));
         JsonNode network = committed(scenario).path("sandbox").path("network");
         List<String> allowed = strings(network.path("allowedDomains"));
         assertEquals(allowed.size(), new LinkedHashSet<>(allowed).size(), "no duplicates: " + allowed);
@@ -113,7 +120,7 @@ class ManagedSettingsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("scenarios")
     void everyRenderedFileValidatesAgainstSchemaStoresSchema(Path scenario) throws IOException {
-        String text = Files.readString(scenario.resolve(".devcontainer").resolve(ManagedSettings.FILE));
+        String text = Files.readString(output(scenario).resolve(ManagedSettings.FILE));
         List<String> errors = SCHEMA.validate(text, InputFormat.JSON).stream().map(Object::toString).toList();
         assertEquals(List.of(), errors, scenario.getFileName().toString());
     }

@@ -49,7 +49,7 @@ class ProbeMatrixTest {
     void theStandardMatrixInOrderWithTheFlushLast() {
         Map<String, Probe> m = matrix(standard(), Optional.of(S6));
         assertEquals(List.of("firewall", "status", "allow-1", "name", "direct-ipv4", "direct-ipv6", "dns-udp", "dns-tcp",
-                "dns-ipv6", "dns-docker", "dot", "allowed-host-other-port", "ssh", "sudo-args", "sudo-env",
+                "dns-ipv6", "dns-docker", "dot", "allowed-host-other-port", "ssh", "root-path", "sudo-args", "sudo-env",
                 "policy-write", "script-write", "ipset-flush", "iptables-flush"), List.copyOf(m.keySet()));
         assertTrue(m.values().stream().allMatch(p -> p.notApplicable().isEmpty()), m.toString());
         assertTrue(m.get("firewall").mustReach() && m.get("status").mustReach() && m.get("allow-1").mustReach());
