@@ -94,6 +94,16 @@ public final class Auditor {
                 }
             }
         }
+        // An internal address an allowed name answered, refused before the allow sets (DNS rebinding guard).
+        for (FirewallRecords.Denied d : records.privateDenied()) {
+            List<String> names = records.namesFor(d.address()).stream().filter(matcher::allowed).toList();
+            if (!names.isEmpty()) {
+                String range = d.address() + (d.address().indexOf(':') >= 0 ? "/128" : "/32");
+                notes.add(d.address() + " " + d.protocol() + "/" + d.port() + " (" + d.packets() + " packet(s)), "
+                        + "answered for " + String.join(", ", names) + ", is an internal address and was refused;"
+                        + " if it is meant to be reachable, add " + range + " to network.privateAnswers");
+            }
+        }
         if (records.skippedLines() > 0) {
             notes.add(records.skippedLines() + " unreadable record(s) skipped");
         }

@@ -22,6 +22,7 @@ record FirewallRecords(
         Map<String, Integer> refused,
         Map<String, Set<String>> namesByAddress,
         List<Denied> denied,
+        List<Denied> privateDenied,
         int skippedLines) {
 
     /** A rejected destination ({@code denied 203.0.113.9,tcp:22 packets=3}). */
@@ -33,7 +34,7 @@ record FirewallRecords(
     private static final Pattern REFUSED = Pattern.compile("config (\\S+) is NXDOMAIN");
     private static final Pattern REPLY = Pattern.compile("reply (\\S+) is ([0-9a-fA-F.:]+)");
     private static final Pattern DENIED = Pattern.compile(
-            "denied ([0-9a-fA-F.:]+),(tcp|udp|[a-z0-9]+):(\\d{1,5}) packets=(\\d{1,18})");
+            "(private-)?denied ([0-9a-fA-F.:]+),(tcp|udp|[a-z0-9]+):(\\d{1,5}) packets=(\\d{1,18})");
 
     static FirewallRecords parse(String dnsLog, String status) {
         Map<String, Integer> queried = new TreeMap<>();
@@ -63,19 +64,21 @@ record FirewallRecords(
             }
         }
         List<Denied> denied = new ArrayList<>();
+        List<Denied> privateDenied = new ArrayList<>();
         for (String line : status.split("\n")) {
             Matcher m = DENIED.matcher(line.strip());
             if (m.matches()) {
-                int port = Integer.parseInt(m.group(3));
-                var address = address(m.group(1));
+                int port = Integer.parseInt(m.group(4));
+                var address = address(m.group(2));
                 if (address.isPresent() && port >= 1 && port <= 65535) {
-                    denied.add(new Denied(address.get(), m.group(2), port, Long.parseLong(m.group(4))));
+                    (m.group(1) == null ? denied : privateDenied)
+                            .add(new Denied(address.get(), m.group(3), port, Long.parseLong(m.group(5))));
                 } else {
                     skipped++;
                 }
             }
         }
-        return new FirewallRecords(queried, refused, byAddress, denied, skipped);
+        return new FirewallRecords(queried, refused, byAddress, denied, privateDenied, skipped);
     }
 
     /** A valid, fully qualified host name (lower-cased), or nothing: reverse lookups and junk are dropped. */

@@ -4,6 +4,7 @@ import dev.claudedevc.model.ImageLayout;
 import dev.claudedevc.ClaudeDevcException;
 import dev.claudedevc.model.FirewallStatus;
 import dev.claudedevc.audit.Auditor;
+import dev.claudedevc.audit.DnsLogs;
 import dev.claudedevc.docker.DockerEngine;
 import dev.claudedevc.docker.DockerEngines;
 import dev.claudedevc.docker.ExecResult;
@@ -40,6 +41,8 @@ import picocli.CommandLine.Spec;
 final class AuditCommand implements Callable<Integer> {
 
     static final String DNS_LOG = ImageLayout.DNS_LOG;
+    /** The firewall keeps a few rotated logs of 8 MiB by default; far more than that is not a log. */
+    static final long MAX_LOG_BYTES = 512L * 1024 * 1024;
 
     @Spec
     CommandSpec spec;
@@ -141,14 +144,17 @@ final class AuditCommand implements Callable<Integer> {
 
     private static String[] fromContainer(String container) {
         try (DockerEngine engine = DockerEngines.connect()) {
-            ExecResult log = engine.exec(container, "root", List.of("cat", DNS_LOG), Duration.ofSeconds(30));
-            if (!log.succeeded()) {
+            // The log and its rotated files, through the engine's archive endpoint (nothing runs in the container).
+            String logDir = DNS_LOG.substring(0, DNS_LOG.lastIndexOf('/'));
+            Map<String, byte[]> files = engine.readFiles(container, logDir, MAX_LOG_BYTES);
+            String log = DnsLogs.joined(files);
+            if (!DnsLogs.hasLog(files)) {
                 throw new ClaudeDevcException(ClaudeDevcException.Kind.IO, "cannot read " + DNS_LOG + " in "
-                        + container + " (is it a claude-devc container whose firewall ran?): " + log.output().strip());
+                        + container + " (is it a claude-devc container whose firewall ran?)");
             }
             ExecResult status = engine.exec(container, "root", List.of(Generator.FIREWALL_PATH, "status"),
                     Duration.ofSeconds(30));
-            return new String[] {log.output(), status.output()};
+            return new String[] {log, status.output()};
         }
     }
 

@@ -59,7 +59,7 @@ public final class DescriptorReader {
     static final List<String> CLAUDE_KEYS = List.of("install", "version", "permissionMode", "denyRead",
             "nonEssential", "settings", "sandbox");
     static final List<String> NETWORK_KEYS = List.of("mode", "ipv6", "presets", "allowedDomains", "deniedDomains",
-            "allowedCidrs", "ports", "hostAccess", "verify", "mcp");
+            "allowedCidrs", "privateAnswers", "ports", "hostAccess", "verify", "mcp");
     static final List<String> HOST_ACCESS_KEYS = List.of("ports");
     static final List<String> VERIFY_KEYS = List.of("allow", "deny");
     static final List<String> VSCODE_KEYS = List.of("extensions", "settings");
@@ -293,7 +293,7 @@ public final class DescriptorReader {
     private NetworkPolicy network(Optional<Fields> section, Path baseDir) {
         if (section.isEmpty()) {
             return new NetworkPolicy(NetworkPolicy.Mode.ENFORCE, NetworkPolicy.Ipv6Mode.FILTER, List.of(), List.of(),
-                    List.of(), List.of(), DEFAULT_PORTS, List.of(), List.of(), List.of());
+                    List.of(), List.of(), List.of(), DEFAULT_PORTS, List.of(), List.of(), List.of());
         }
         Fields f = section.get();
         NetworkPolicy.Mode mode = f.enumValue("mode", NetworkPolicy.Mode.class).orElse(NetworkPolicy.Mode.ENFORCE);
@@ -318,6 +318,8 @@ public final class DescriptorReader {
             return rule;
         }));
         var cidrs = distinct(f, "allowedCidrs", f.list("allowedCidrs", (n, p) -> f.parse(n, p, Syntax::cidr)));
+        var privateAnswers = distinct(f, "privateAnswers",
+                f.list("privateAnswers", (n, p) -> f.parse(n, p, Syntax::cidr)));
         List<Integer> ports = f.node("ports").isPresent()
                 ? distinct(f, "ports", f.list("ports", f::port)) : DEFAULT_PORTS;
         if (ports.isEmpty()) {
@@ -332,8 +334,8 @@ public final class DescriptorReader {
                 .orElse(NetworkPolicy.McpMode.IGNORE);
         List<dev.claudedevc.model.McpServer> mcpServers = mcp == NetworkPolicy.McpMode.ALLOW
                 ? McpConfig.read(baseDir) : List.of();
-        return new NetworkPolicy(mode, ipv6, presetNames, allowed, denied, cidrs, ports, hostPorts, verifyAllow,
-                verifyDeny, mcp, mcpServers);
+        return new NetworkPolicy(mode, ipv6, presetNames, allowed, denied, cidrs, privateAnswers, ports, hostPorts,
+                verifyAllow, verifyDeny, mcp, mcpServers);
     }
 
     private static List<Endpoint> endpoints(Fields v, String key) {

@@ -60,6 +60,17 @@ public interface DockerEngine extends AutoCloseable {
      */
     ExecResult exec(String containerId, String user, List<String> command, Duration timeout);
 
+    /**
+     * Copies a folder's regular files out of a container through the engine's archive endpoint (no process is
+     * started in the container).
+     *
+     * @param path     an absolute path in the container
+     * @param maxBytes the most this reads in all; more is an {@link EngineException}
+     * @return file contents by name relative to {@code path}'s parent (e.g. {@code claude-devc/dns.log}), in
+     *         archive order; empty when the path does not exist
+     */
+    java.util.Map<String, byte[]> readFiles(String containerId, String path, long maxBytes);
+
     /** Starts a command in a running container without waiting for it (a background service); root as above. */
     void execDetached(String containerId, String user, List<String> command);
 

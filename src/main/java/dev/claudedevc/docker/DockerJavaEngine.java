@@ -337,6 +337,19 @@ final class DockerJavaEngine implements DockerEngine {
     }
 
     @Override
+    public java.util.Map<String, byte[]> readFiles(String containerId, String path, long maxBytes) {
+        return call("copy " + path + " from " + containerId, () -> {
+            try (java.io.InputStream tar = client.copyArchiveFromContainerCmd(containerId, path).exec()) {
+                return TarReader.regularFiles(tar, maxBytes);
+            } catch (NotFoundException e) {
+                return java.util.Map.of();
+            } catch (java.io.IOException e) {
+                throw new EngineException("cannot read " + path + " from " + containerId + ": " + e.getMessage(), e);
+            }
+        });
+    }
+
+    @Override
     public void execDetached(String containerId, String user, List<String> command) {
         call("exec in " + containerId, () -> {
             ExecCreateCmdResponse created = client.execCreateCmd(containerId)

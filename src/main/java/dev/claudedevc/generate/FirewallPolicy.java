@@ -32,6 +32,7 @@ import java.util.stream.Collectors;
  * @param names      allowed names with their group
  * @param nets       allowed ranges with their group
  * @param denied     names answered NXDOMAIN
+ * @param privateAnswers internal ranges allowed names may resolve to (IPv4 and IPv6, sorted)
  * @param hostPorts  gateway ports
  * @param verifyAllow self-test targets that must connect
  * @param verifyDeny  self-test targets that must not
@@ -43,6 +44,7 @@ public record FirewallPolicy(
         List<AllowedName> names,
         List<AllowedNet> nets,
         List<String> denied,
+        List<String> privateAnswers,
         List<Integer> hostPorts,
         List<Endpoint> verifyAllow,
         List<Endpoint> verifyDeny) {
@@ -103,7 +105,9 @@ public record FirewallPolicy(
         return new FirewallPolicy(
                 network.mode().name().toLowerCase(java.util.Locale.ROOT),
                 network.ipv6().name().toLowerCase(java.util.Locale.ROOT),
-                groups, names, nets, denied, network.hostPorts().stream().sorted().toList(),
+                groups, names, nets, denied,
+                network.privateAnswers().stream().map(Cidr::toString).distinct().sorted().toList(),
+                network.hostPorts().stream().sorted().toList(),
                 network.verifyAllow(), network.verifyDeny());
     }
 

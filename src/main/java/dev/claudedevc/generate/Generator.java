@@ -250,6 +250,7 @@ public final class Generator {
                 .map(n -> Map.of("group", n.group(), "match", n.match(), "host", n.host())).toList());
         view.put("nets", policy.nets().stream().map(n -> Map.of("group", n.group(), "cidr", n.cidr())).toList());
         view.put("denied", policy.denied().stream().map(h -> Map.of("host", h)).toList());
+        view.put("privateAnswers", policy.privateAnswers().stream().map(c -> Map.of("cidr", c)).toList());
         view.put("hostPorts", policy.hostPorts().stream().map(p -> Map.of("port", p)).toList());
         view.put("mcpRemote", d.network().mcpServers().stream().filter(s -> s.isRemote())
                 .map(s -> Map.of("server", s.name(), "host", s.host().orElseThrow().toString())).toList());

@@ -12,6 +12,8 @@ import java.util.Objects;
  * @param allowedDomains allowed destinations, in the grammar of Claude Code's {@code sandbox.network.allowedDomains}
  * @param deniedDomains  names never resolved, even if an allowed wildcard covers them
  * @param allowedCidrs   allowed address ranges (IPv4 and IPv6), reachable on {@link #ports()}
+ * @param privateAnswers private, loopback, link-local and other internal ranges that an allowed name may resolve
+ *                       to (a corporate mirror on 10.x); any other such answer stays unreachable (DNS rebinding)
  * @param ports          the TCP ports of entries that name none (default 443 and 80)
  * @param hostPorts      TCP ports on the container's gateway (the Docker host) the agent may reach; empty = none
  * @param verifyAllow    targets the firewall's self-test must reach
@@ -26,6 +28,7 @@ public record NetworkPolicy(
         List<DomainRule> allowedDomains,
         List<DomainRule> deniedDomains,
         List<Cidr> allowedCidrs,
+        List<Cidr> privateAnswers,
         List<Integer> ports,
         List<Integer> hostPorts,
         List<Endpoint> verifyAllow,
@@ -49,6 +52,7 @@ public record NetworkPolicy(
         allowedDomains = List.copyOf(allowedDomains);
         deniedDomains = List.copyOf(deniedDomains);
         allowedCidrs = List.copyOf(allowedCidrs);
+        privateAnswers = List.copyOf(privateAnswers);
         ports = List.copyOf(ports);
         hostPorts = List.copyOf(hostPorts);
         verifyAllow = List.copyOf(verifyAllow);
@@ -59,9 +63,9 @@ public record NetworkPolicy(
 
     /** Without MCP servers. */
     public NetworkPolicy(Mode mode, Ipv6Mode ipv6, List<String> presets, List<DomainRule> allowedDomains,
-            List<DomainRule> deniedDomains, List<Cidr> allowedCidrs, List<Integer> ports, List<Integer> hostPorts,
-            List<Endpoint> verifyAllow, List<Endpoint> verifyDeny) {
-        this(mode, ipv6, presets, allowedDomains, deniedDomains, allowedCidrs, ports, hostPorts, verifyAllow,
-                verifyDeny, McpMode.IGNORE, List.of());
+            List<DomainRule> deniedDomains, List<Cidr> allowedCidrs, List<Cidr> privateAnswers, List<Integer> ports,
+            List<Integer> hostPorts, List<Endpoint> verifyAllow, List<Endpoint> verifyDeny) {
+        this(mode, ipv6, presets, allowedDomains, deniedDomains, allowedCidrs, privateAnswers, ports, hostPorts,
+                verifyAllow, verifyDeny, McpMode.IGNORE, List.of());
     }
 }

@@ -76,6 +76,24 @@ public final class PolicyCheck {
                         expect(f, 2);
                         Syntax.hostName(f[1]);
                     }
+                    case "answer-lifetime" -> {
+                        expect(f, 2);
+                        if (!f[1].matches("[1-9][0-9]{0,6}") || Integer.parseInt(f[1]) > 2_147_483) {
+                            throw new IllegalArgumentException("answer-lifetime must be 1..2147483 seconds");
+                        }
+                    }
+                    case "dns-log" -> {
+                        expect(f, 3);
+                        if (!f[1].matches("[1-9][0-9]{3,9}") || Long.parseLong(f[1]) > 1L << 30
+                                || !f[2].matches("[1-9][0-9]?")) {
+                            throw new IllegalArgumentException(
+                                    "dns-log takes a size of 1000..1073741824 bytes and 1..99 rotated files");
+                        }
+                    }
+                    case "private-answer" -> {
+                        expect(f, 2);
+                        Syntax.cidr(f[1]);
+                    }
                     case "host-port" -> {
                         expect(f, 2);
                         Syntax.port(f[1]);

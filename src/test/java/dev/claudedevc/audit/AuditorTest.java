@@ -99,6 +99,18 @@ class AuditorTest {
     }
 
     @Test
+    void anInternalAddressAnAllowedNameAnsweredIsANoteAboutPrivateAnswersNotAProposal() {
+        Auditor.Report report = Auditor.audit(ENFORCE, log(
+                "query[A] img.cdn.test from 127.0.0.1", "forwarded img.cdn.test to 127.0.0.11",
+                "reply img.cdn.test is 169.254.169.254"),
+                "denied 169.254.169.254,tcp:80 packets=2\nprivate-denied 169.254.169.254,tcp:80 packets=2\n");
+        assertEquals(List.of(), entries(report));
+        assertEquals(List.of("169.254.169.254 tcp/80 (2 packet(s)), answered for img.cdn.test, is an internal address"
+                + " and was refused; if it is meant to be reachable, add 169.254.169.254/32 to network.privateAnswers"),
+                report.notes());
+    }
+
+    @Test
     void udpAndDnsPortsAreNotesNeverProposals() {
         Auditor.Report report = Auditor.audit(ENFORCE, log(),
                 "denied 198.51.100.4,udp:443 packets=9\ndenied 198.51.100.5,tcp:853 packets=1\n"

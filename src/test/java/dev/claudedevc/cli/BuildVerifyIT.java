@@ -87,11 +87,23 @@ class BuildVerifyIT {
     static CliRun build;
     static long buildMillis;
     static Network network;
+    static List<String> subnets;
     static GenericContainer<?> allowed;
 
     @BeforeAll
     static void generateBuildAndStartTheAllowedServer() throws IOException {
         DockerRequired.check();
+        String ula = String.format("fd%02x:%04x:%04x:1::/64", (int) (Math.random() * 256),
+                (int) (Math.random() * 65536), (int) (Math.random() * 65536));
+        network = Network.builder().createNetworkCmdModifier(cmd -> cmd
+                .withInternal(true)
+                .withEnableIpv6(true)
+                .withIpam(new com.github.dockerjava.api.model.Network.Ipam().withConfig(
+                        new com.github.dockerjava.api.model.Network.Ipam.Config().withSubnet(ula)))
+                .withLabels(Map.of("dev.claudedevc.test", "BuildVerifyIT"))).build();
+        // The test server lives on this private network: its subnets are what network.privateAnswers is for.
+        subnets = docker().inspectNetworkCmd().withNetworkId(network.getId()).exec().getIpam().getConfig().stream()
+                .map(com.github.dockerjava.api.model.Network.Ipam.Config::getSubnet).toList();
         good = project("good", NAME);
         open = project("open", OPEN_NAME);
         Path team = Files.createDirectories(work.resolve("team-templates"));
@@ -104,14 +116,6 @@ class BuildVerifyIT {
         buildMillis = (System.nanoTime() - t0) / 1_000_000;
         build.exits(0);
 
-        String ula = String.format("fd%02x:%04x:%04x:1::/64", (int) (Math.random() * 256),
-                (int) (Math.random() * 65536), (int) (Math.random() * 65536));
-        network = Network.builder().createNetworkCmdModifier(cmd -> cmd
-                .withInternal(true)
-                .withEnableIpv6(true)
-                .withIpam(new com.github.dockerjava.api.model.Network.Ipam().withConfig(
-                        new com.github.dockerjava.api.model.Network.Ipam.Config().withSubnet(ula)))
-                .withLabels(Map.of("dev.claudedevc.test", "BuildVerifyIT"))).build();
         allowed = new GenericContainer<>(DockerImageName.parse(TAG))
                 .withNetwork(network)
                 .withNetworkAliases("allowed.test")
@@ -142,9 +146,10 @@ class BuildVerifyIT {
                   install: none
                 network:
                   allowedDomains: ["allowed.test"]
+                  privateAnswers: [%s]
                   verify:
                     allow: ["allowed.test:443"]
-                """.formatted(name));
+                """.formatted(name, String.join(", ", subnets)));
         return project;
     }
 

@@ -222,6 +222,8 @@ class ValidDescriptorsTest {
         assertEquals(List.of("192.168.0.0/24", "203.0.113.5/32", "fd00::/16", "2001:db8::/32", "::1/128"),
                 n.allowedCidrs().stream().map(Cidr::toString).toList());
         assertEquals(List.of(false, false, true, true, true), n.allowedCidrs().stream().map(Cidr::ipv6).toList());
+        assertEquals(List.of("10.20.0.0/16", "fd00:cd0::1:0/112"),
+                n.privateAnswers().stream().map(Cidr::toString).toList());
     }
 
     @Test

@@ -252,6 +252,12 @@ class DevcontainerCliIT {
         assertEquals("{\"image\": \"their/own\"}\n", Files.readString(repo.resolve(".devcontainer/devcontainer.json")));
     }
 
+    private static List<String> subnets() {
+        return DockerClientFactory.instance().client().inspectNetworkCmd().withNetworkId(network.getId()).exec()
+                .getIpam().getConfig().stream()
+                .map(com.github.dockerjava.api.model.Network.Ipam.Config::getSubnet).toList();
+    }
+
     /** A repository with a descriptor, rendered by claude-devc, plus a config beside it that joins the test network. */
     private static Path project(String name, String mustAllow) throws IOException {
         Path repo = Files.createDirectories(work.resolve(name));
@@ -261,6 +267,8 @@ class DevcontainerCliIT {
                 "claudeCode: {install: none}",
                 "network:",
                 "  allowedDomains: [\"allowed.test:80\"]",
+                // The test servers live on this private network: what network.privateAnswers is for.
+                "  privateAnswers: [" + String.join(", ", subnets()) + "]",
                 "  verify:",
                 "    allow: [\"" + mustAllow + "\"]",
                 "    deny: [\"blocked.test:80\"]",

@@ -182,8 +182,8 @@ class FirewallFaultsIT {
 
             String counts = dev.asRoot("""
                     group=$(awk '$1 == "group" {print $2; exit}' /etc/claude-devc/policy.conf)
-                    ipset list "cdv-g$group-4" | grep -c '^198[.]18[.]'
-                    ipset list "cdv-g$group-6" | grep -c '^2001:db8:'
+                    ipset list "cdv-s$group-4" | grep -c '^198[.]18[.]'
+                    ipset list "cdv-s$group-6" | grep -c '^2001:db8:'
                     """).succeeds().out();
             assertEquals("3000\n1000\n", counts);
             dev.connect4("allowed.test", 443).reaches("allowed");

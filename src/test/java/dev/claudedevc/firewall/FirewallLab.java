@@ -60,6 +60,8 @@ final class FirewallLab {
         ROTATION_A("rot-a", "1.60"),
         ROTATION_B("rot-b", "1.61"),
         CDN("cdn", "1.62"),
+        /** Answers a line only after the client sent one (port 80): a connection that stays open (FirewallLongLifeIT). */
+        SLOW("slow", "1.63", "slow.wild.test"),
         /** Stands in for the Docker host: {@code host.docker.internal} points here. */
         GATEWAY("gateway", "1.70"),
         NEIGHBOUR("neighbour", "2.20");
@@ -98,6 +100,16 @@ final class FirewallLab {
 
         String v6Subnet() {
             return "fd00:cd0:" + octet + "::/64";
+        }
+
+        /** The servers' /24 ({@code 172.<octet>.1.0/24}); devcontainers and the neighbour are outside it. */
+        String serversV4() {
+            return "172." + octet + ".1.0/24";
+        }
+
+        /** The servers' IPv6 range ({@code fd00:cd0:<octet>::1:0/112}). */
+        String serversV6() {
+            return "fd00:cd0:" + octet + "::1:0/112";
         }
 
         /** {@code "1.10"} is {@code 172.<octet>.1.10}. */
@@ -281,6 +293,9 @@ final class FirewallLab {
     }
 
     private List<String> serverCommand(Server server) {
+        if (server == Server.SLOW) {
+            return List.of("socat", "TCP6-LISTEN:80,ipv6only=0,fork,reuseaddr", "SYSTEM:read -r line; echo slow \"$line\"");
+        }
         List<String> command = new ArrayList<>(List.of("serve", server.id));
         switch (server) {
             case BLOCKED -> command.add("--address=/#/" + v4(Server.BLOCKED));
@@ -292,9 +307,14 @@ final class FirewallLab {
         return command;
     }
 
-    private String upstreamHosts(Server server) {
+    /** What a resolver server answers when the lab starts ({@link #setHosts} changes it). */
+    String upstreamHosts(Server server) {
         return switch (server) {
-            case UPSTREAM -> v4(Server.ROTATION_A) + " rot.test\n" + v4(Server.CDN) + " edge.cdn.test\n";
+            case UPSTREAM -> v4(Server.ROTATION_A) + " rot.test\n" + v4(Server.CDN) + " edge.cdn.test\n"
+                    // Allowed wildcard names answering internal addresses (FirewallPrivateAnswersIT).
+                    + v4(Server.NEIGHBOUR) + " neighbour.wild.test\n" + v6(Server.NEIGHBOUR) + " neighbour.wild.test\n"
+                    + "169.254.169.254 metadata.wild.test\n"
+                    + v4(Server.ROTATION_B) + " mirror.wild.test\n" + v6(Server.ROTATION_B) + " mirror.wild.test\n";
             case UPSTREAM2 -> v4(Server.ALLOWED) + " allowed.test\n";
             default -> "";
         };
@@ -378,12 +398,13 @@ final class FirewallLab {
                     - "[%s]:443"
                   deniedDomains: [bad.wild.test]
                   allowedCidrs: []
+                  privateAnswers: ["%s", "%s"]   # the servers' /24 (not the devcontainers' and neighbour's)
                   hostAccess: {ports: [8443]}
                   verify:
                     allow: ["allowed.test:443", "ported.test:8443"]
                     deny: ["blocked.test:443", "%s:443", "[%s]:443", "allowed.test:22"%s]
                 """.formatted(variant, BASE_IMAGE, variant.mode, variant.ipv6, v4(Server.LITERAL), v6(Server.LITERAL),
-                v4(Server.BLOCKED), v6(Server.BLOCKED), extraDeny);
+                addresses.serversV4(), addresses.serversV6(), v4(Server.BLOCKED), v6(Server.BLOCKED), extraDeny);
     }
 
     /** Renders the variant's descriptor with {@code claude-devc generate} and builds the generated folder. */
@@ -467,6 +488,11 @@ final class FirewallLab {
      */
     synchronized DevContainer run(String image, boolean capabilities) {
         return start(image, true, capabilities, List.of());
+    }
+
+    /** Starts another image (a variant with a fault or a changed policy baked in) as {@link #start(Variant)} does. */
+    synchronized DevContainer start(String image) {
+        return start(image, false, true, List.of());
     }
 
     private DevContainer start(String image, boolean imageEntrypoint, boolean capabilities,

@@ -30,7 +30,7 @@ class ProbeMatrixTest {
 
     static NetworkPolicy policy(NetworkPolicy.Mode mode, List<DomainRule> allowed, List<Cidr> cidrs,
             List<Endpoint> verifyAllow) {
-        return new NetworkPolicy(mode, NetworkPolicy.Ipv6Mode.FILTER, List.of(), allowed, List.of(), cidrs,
+        return new NetworkPolicy(mode, NetworkPolicy.Ipv6Mode.FILTER, List.of(), allowed, List.of(), cidrs, List.of(),
                 List.of(443, 80), List.of(), verifyAllow, List.of());
     }
 
