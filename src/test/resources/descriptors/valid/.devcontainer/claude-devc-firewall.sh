@@ -45,12 +45,27 @@ readonly DOCKER_DNS=127.0.0.11
 readonly SET_PREFIX=cdv-
 readonly DENIED4=cdv-denied-4
 readonly DENIED6=cdv-denied-6
+readonly PRIVATE_PREFIX=cdv-private-     # internal ranges a DNS answer must not open (DNS rebinding)
+readonly EXEMPT_PREFIX=cdv-exempt-       # what the policy names itself: allow-net and private-answer ranges
+readonly PRIVDENIED4=cdv-privdenied-4    # destinations refused because an allowed name answered them
+readonly PRIVDENIED6=cdv-privdenied-6
 readonly PROBE_TIMEOUT=5
+# How long an address a DNS answer added stays in the allow sets, refreshed by every answer naming it: well
+# above client caches (the JVM keeps answers 30 s, glibc none, browsers about a minute). Connections already
+# established outlive it. The policy's answer-lifetime record overrides it (tests use a few seconds).
+readonly DEFAULT_ANSWER_LIFETIME=3600
+# dns.log is rotated by size by a root process the apply starts (rotate-dns-log): at DNS_LOG_MAX bytes it
+# becomes dns.log.1 (dns.log.2 …), DNS_LOG_KEEP rotated files are kept. The policy's dns-log record overrides.
+readonly DEFAULT_DNS_LOG_MAX=8388608
+readonly DEFAULT_DNS_LOG_KEEP=4
+readonly ROTATE_EVERY=2
+readonly ROTATOR_PID=$RUN_DIR/rotator.pid
 readonly WAIT_SECONDS=120
 readonly USAGE="usage: $PROG          apply the policy (as root; via sudo with no arguments)
        $PROG status   check that the policy is in force now (as root: sudo $PROG status)
        $PROG wait     wait until this container start has applied the firewall
-       $PROG denials  the connections it rejected, with when each was last seen (as root: sudo $PROG denials)"
+       $PROG denials  the connections it rejected, with when each was last seen (as root: sudo $PROG denials)
+       $PROG rotate-dns-log   rotate the resolver's log by size, forever (root; the apply starts it)"
 
 readonly RE_HOST='^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$'
 readonly RE_PORT='^[1-9][0-9]{0,4}$'
@@ -67,7 +82,11 @@ ALLOW_NAMES=()              # "group kind host"
 ALLOW_NETS=()               # "group cidr"
 DENY_NAMES=()               # host
 HOST_PORTS=()               # port
+PRIVATE_ANSWERS=()          # cidr
 VERIFY=()                   # "allow|deny host port"
+ANSWER_LIFETIME=""          # seconds
+DNS_LOG_MAX=""              # bytes
+DNS_LOG_KEEP=""             # rotated files
 
 # Facts gathered while applying.
 UPSTREAMS=()                # resolver addresses from the container's original resolv.conf
@@ -77,6 +96,7 @@ CLOSED=no                   # whether the lockdown (or the final policy) is know
 RULES4=""                   # digests of the filter rules loaded, and the allow sets, for status
 RULES6=""
 SETS=""
+FIXED_SETS=""               # digest of the private and exempt sets (their contents never change after apply)
 FAIL_REASON=""
 declare -a CHECKS=()
 declare -a NOTES=()
@@ -275,6 +295,26 @@ parse_line() {
       is_host "$2" || die "policy line $n: invalid host '$2'"
       DENY_NAMES+=("$2")
       ;;
+    answer-lifetime:2)
+      [[ -z $ANSWER_LIFETIME ]] || die "policy line $n: answer-lifetime given twice"
+      # ipset's own bound for a timeout
+      if ! [[ $2 =~ ^[1-9][0-9]{0,6}$ ]] || (($2 > 2147483)); then
+        die "policy line $n: answer-lifetime must be 1..2147483 seconds"
+      fi
+      ANSWER_LIFETIME=$2
+      ;;
+    dns-log:3)
+      [[ -z $DNS_LOG_MAX ]] || die "policy line $n: dns-log given twice"
+      if ! [[ $2 =~ ^[1-9][0-9]{3,9}$ && $3 =~ ^[1-9][0-9]?$ ]] || (($2 > 1073741824)); then
+        die "policy line $n: dns-log takes a size of 1000..1073741824 bytes and 1..99 rotated files"
+      fi
+      DNS_LOG_MAX=$2
+      DNS_LOG_KEEP=$3
+      ;;
+    private-answer:2)
+      check_cidr "$n" "$2"
+      PRIVATE_ANSWERS+=("$2")
+      ;;
     host-port:2)
       check_port "$n" "$2"
       HOST_PORTS+=("$2")
@@ -316,6 +356,9 @@ read_policy() {
   ((seen_version)) || die "policy file $POLICY is empty"
   [[ -n $MODE ]] || die "policy: no mode record"
   [[ -n $IPV6 ]] || die "policy: no ipv6 record"
+  ANSWER_LIFETIME=${ANSWER_LIFETIME:-$DEFAULT_ANSWER_LIFETIME}
+  DNS_LOG_MAX=${DNS_LOG_MAX:-$DEFAULT_DNS_LOG_MAX}
+  DNS_LOG_KEEP=${DNS_LOG_KEEP:-$DEFAULT_DNS_LOG_KEEP}
   check_groups_defined
 }
 
@@ -409,48 +452,108 @@ index_groups() {
   fi
 }
 
+# Ranges no DNS answer may open (DNS rebinding): private, loopback, link-local (169.254.169.254, the cloud
+# metadata service), CGNAT, "this network", multicast, reserved, benchmark; for IPv6 also ULA, site-local and
+# every form that embeds an IPv4 address (mapped, compatible, NAT64, 6to4, Teredo), since those can lead to an
+# internal IPv4 address. Plus the container's own subnets, whatever their range.
+private_ranges() {
+  if [[ $1 == 4 ]]; then
+    printf '%s\n' 0.0.0.0/8 10.0.0.0/8 100.64.0.0/10 127.0.0.0/8 169.254.0.0/16 172.16.0.0/12 192.0.0.0/24 \
+      192.168.0.0/16 198.18.0.0/15 224.0.0.0/4 240.0.0.0/4
+  else
+    printf '%s\n' ::/127 ::/96 ::ffff:0:0/96 64:ff9b::/96 64:ff9b:1::/48 100::/64 2001::/32 2002::/16 \
+      fc00::/7 fec0::/10 fe80::/10 ff00::/8
+  fi
+  ip "-$1" -o addr show scope global 2>/dev/null | awk '$3 == "inet" || $3 == "inet6" {print $4}'
+}
+
+# The allow-net and private-answer ranges of a family: a DNS answer inside them is not refused as private.
+exempt_ranges() {
+  local fam=$1 entry cidr
+  for entry in "${ALLOW_NETS[@]}"; do
+    cidr=${entry#* }
+    same_family "$fam" "$cidr" && echo "$cidr"
+  done
+  for cidr in "${PRIVATE_ANSWERS[@]}"; do
+    same_family "$fam" "$cidr" && echo "$cidr"
+  done
+  return 0
+}
+
+same_family() {
+  [[ ($1 == 4 && $2 != *:*) || ($1 == 6 && $2 == *:*) ]]
+}
+
+# A family's private and exempt sets (hash:net; the kernel masks host bits of a subnet), swapped in like the
+# group sets.
+private_sets_script() {
+  local fam=$1 inet=inet kind cidr
+  [[ $fam == 6 ]] && inet=inet6
+  for kind in "$PRIVATE_PREFIX" "$EXEMPT_PREFIX"; do
+    echo "create $kind$fam hash:net family $inet maxelem 65536 -exist"
+    echo "create ${SET_PREFIX}t-$kind$fam hash:net family $inet maxelem 65536"
+  done
+  for cidr in $(private_ranges "$fam"); do
+    echo "add ${SET_PREFIX}t-$PRIVATE_PREFIX$fam $cidr -exist"
+  done
+  for cidr in $(exempt_ranges "$fam"); do
+    echo "add ${SET_PREFIX}t-$EXEMPT_PREFIX$fam $cidr -exist"
+  done
+  for kind in "$PRIVATE_PREFIX" "$EXEMPT_PREFIX"; do
+    echo "swap ${SET_PREFIX}t-$kind$fam $kind$fam"
+    echo "destroy ${SET_PREFIX}t-$kind$fam"
+  done
+}
+
 ipset_script() {
   local g fam inet entry cidr
   echo "create $DENIED4 hash:ip,port family inet counters maxelem 65536 -exist"
   echo "create $DENIED6 hash:ip,port family inet6 counters maxelem 65536 -exist"
+  echo "create $PRIVDENIED4 hash:ip,port family inet counters maxelem 65536 -exist"
+  echo "create $PRIVDENIED6 hash:ip,port family inet6 counters maxelem 65536 -exist"
+  for fam in "${FAMILIES[@]}"; do
+    private_sets_script "$fam"
+  done
   for g in "${GROUP_IDS[@]}"; do
     for fam in "${FAMILIES[@]}"; do
       inet=inet
       [[ $fam == 6 ]] && inet=inet6
-      echo "create ${SET_PREFIX}g$g-$fam hash:net family $inet maxelem 262144 -exist"
-      echo "create ${SET_PREFIX}t-g$g-$fam hash:net family $inet maxelem 262144"
+      # DNS answers: each entry lives ANSWER_LIFETIME seconds after the last answer that named it (dnsmasq
+      # re-adds, which refreshes it). Static ranges have a permanent set of their own, so an answer equal to
+      # a static address cannot give it a lifetime.
+      echo "create ${SET_PREFIX}g$g-$fam hash:net family $inet timeout $ANSWER_LIFETIME maxelem 262144 -exist"
+      echo "create ${SET_PREFIX}s$g-$fam hash:net family $inet maxelem 65536 -exist"
+      echo "create ${SET_PREFIX}t-s$g-$fam hash:net family $inet maxelem 65536"
       for entry in "${ALLOW_NETS[@]}"; do
         [[ ${entry%% *} == "$g" ]] || continue
         cidr=${entry#* }
         if [[ $fam == 4 && $cidr != *:* ]] || [[ $fam == 6 && $cidr == *:* ]]; then
-          echo "add ${SET_PREFIX}t-g$g-$fam $cidr -exist"
+          echo "add ${SET_PREFIX}t-s$g-$fam $cidr -exist"
         fi
       done
-      echo "swap ${SET_PREFIX}t-g$g-$fam ${SET_PREFIX}g$g-$fam"
-      echo "destroy ${SET_PREFIX}t-g$g-$fam"
+      echo "swap ${SET_PREFIX}t-s$g-$fam ${SET_PREFIX}s$g-$fam"
+      echo "destroy ${SET_PREFIX}t-s$g-$fam"
     done
   done
 }
 
-# After the lockdown no rule references our sets, so leftovers (temporary sets of a killed run, groups
-# that are no longer in the policy) can be destroyed.
-remove_stale_sets() {
-  local name g fam keep
-  while read -r name; do
+# After the lockdown no rule references our sets, so all of them (leftovers of a killed run, groups that
+# are no longer in the policy, DNS answers of the last run) are destroyed and made anew, with this policy's
+# lifetime; only the counters of denied destinations are kept. (Lines for `ipset restore`.)
+stale_sets_script() {
+  local name
+  for name in "$@"; do
     [[ $name == "$SET_PREFIX"* && $name != "$DENIED4" && $name != "$DENIED6" ]] || continue
-    keep=0
-    for g in "${GROUP_IDS[@]}"; do
-      for fam in "${FAMILIES[@]}"; do
-        [[ $name == "${SET_PREFIX}g$g-$fam" ]] && keep=1
-      done
-    done
-    ((keep)) || ipset destroy "$name" || return 1
-  done < <(ipset list -n)
+    [[ $name != "$PRIVDENIED4" && $name != "$PRIVDENIED6" ]] || continue
+    echo "destroy $name"
+  done
 }
 
+# One `ipset list -n` and one `ipset restore`, however many entries.
 build_sets() {
-  remove_stale_sets || return 1
-  ipset_script | ipset restore || return 1
+  local -a existing
+  mapfile -t existing < <(ipset list -n) || return 1
+  { stale_sets_script "${existing[@]}" && ipset_script; } | ipset restore || return 1
 }
 
 # ---------------------------------------------------------------------------------------------------------
@@ -623,6 +726,77 @@ start_dnsmasq() {
   dnsmasq --conf-file="$DNSMASQ_CONF" || die "dnsmasq did not start (is something else using port 53?)"
 }
 
+# ---------------------------------------------------------------------------------------------------------
+# dns.log rotation: a root process (started by each apply, so at every container start; the agent cannot
+# signal it, and it reads nothing the agent can write) renames a full log to dns.log.1, shifting older ones,
+# makes a new empty dns.log for the resolver and tells dnsmasq (SIGUSR2) to reopen it. Nothing is lost: until
+# it reopens, dnsmasq writes on into dns.log.1. Rotated files are root's; at most DNS_LOG_KEEP are kept.
+# ---------------------------------------------------------------------------------------------------------
+
+# The running rotator's pid, if there is one (a live root process whose command is ours).
+rotator_pid() {
+  local pid="" state _
+  [[ -r $ROTATOR_PID ]] && read -r pid <"$ROTATOR_PID"
+  [[ $pid =~ ^[1-9][0-9]*$ && -r /proc/$pid/stat ]] || return 1
+  read -r _ _ state _ <"/proc/$pid/stat" 2>/dev/null || return 1
+  [[ $state != Z && $state != X && $(stat -c %u "/proc/$pid") == 0 ]] || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q " rotate-dns-log " || return 1
+  echo "$pid"
+}
+
+start_rotator() {
+  local old
+  if old=$(rotator_pid); then
+    kill -TERM "$old" 2>/dev/null || true
+  fi
+  rm -f "$ROTATOR_PID"
+  # A new session, no terminal, none of our descriptors (the run lock above all), a clean environment.
+  env -i PATH="$PATH" setsid "/usr/local/sbin/$PROG" rotate-dns-log </dev/null >/dev/null 2>&1 9>&- &
+  # $! is the rotator itself: env and setsid exec (a background child never leads its process group, so
+  # setsid does not fork).
+  echo "$!" >"$ROTATOR_PID.tmp"
+  mv -f "$ROTATOR_PID.tmp" "$ROTATOR_PID"
+}
+
+rotate_once() {
+  local size i
+  size=$(stat -c %s "$DNS_LOG" 2>/dev/null) || return 0
+  ((size >= DNS_LOG_MAX)) || return 0
+  for ((i = DNS_LOG_KEEP - 1; i >= 1; i--)); do
+    [[ ! -f $DNS_LOG.$i ]] || mv -f "$DNS_LOG.$i" "$DNS_LOG.$((i + 1))"
+  done
+  mv -f "$DNS_LOG" "$DNS_LOG.1"
+  chown root:root "$DNS_LOG.1"
+  install -m 0644 -o "$DNS_USER" -g root /dev/null "$DNS_LOG"
+  # shellcheck disable=SC2046 # a list of pids
+  kill -USR2 $(resolver_pids) 2>/dev/null || true
+}
+
+# Rotated files beyond the number kept (left by a policy that kept more).
+remove_extra_logs() {
+  local f n
+  for f in "$DNS_LOG".*; do
+    n=${f##*.}
+    [[ -f $f && $n =~ ^[0-9]+$ ]] || continue
+    ((10#$n <= DNS_LOG_KEEP)) || rm -f "$f"
+  done
+}
+
+rotate_dns_log() {
+  [[ $(id -u) == 0 ]] || usage_error "rotate-dns-log needs root (the firewall's apply starts it)"
+  read_policy
+  remove_extra_logs
+  local pid
+  while :; do
+    rotate_once || true
+    sleep "$ROTATE_EVERY"
+    # Replaced by a later apply's rotator: stop. (The apply writes the pid file just after starting us.)
+    pid=""
+    read -r pid <"$ROTATOR_PID" 2>/dev/null || true
+    [[ $pid == "$$" ]] || exit 0
+  done
+}
+
 write_resolv() {
   local tmp
   tmp=$(mktemp "$RUN_DIR/resolv.XXXXXX")
@@ -664,15 +838,17 @@ multiport_chunks() {
 
 # Rules shared by both families; $1 is 4 or 6.
 filter_table() {
-  local fam=$1 tcp_reject udp_reject other_reject denied u g t chunk gw port
+  local fam=$1 tcp_reject udp_reject other_reject denied privdenied u g t chunk gw port
   if [[ $fam == 4 ]]; then
     udp_reject=icmp-port-unreachable
     other_reject=icmp-admin-prohibited
     denied=$DENIED4
+    privdenied=$PRIVDENIED4
   else
     udp_reject=icmp6-port-unreachable
     other_reject=icmp6-adm-prohibited
     denied=$DENIED6
+    privdenied=$PRIVDENIED6
   fi
   tcp_reject=tcp-reset
   echo "*filter"
@@ -680,6 +856,7 @@ filter_table() {
   echo ":FORWARD DROP [0:0]"
   echo ":OUTPUT DROP [0:0]"
   echo ":CDV-DENY - [0:0]"
+  echo ":CDV-PRIVATE - [0:0]"
   echo ":CDV-DNS-SRC - [0:0]"
   echo ":CDV-ALLOW - [0:0]"
   echo "-A INPUT -i lo -j ACCEPT"
@@ -739,14 +916,18 @@ filter_table() {
     fi
     echo "-A OUTPUT -p udp -m multiport --dports 53,853 -j CDV-DENY"
     echo "-A OUTPUT -p tcp -m multiport --dports 53,853 -j CDV-DENY"
-    for g in "${GROUP_IDS[@]}"; do
-      for chunk in $(multiport_chunks "${GROUP_PORTS[$g]}"); do
-        echo "-A OUTPUT -p tcp -m set --match-set ${SET_PREFIX}g$g-$fam dst -m multiport --dports $chunk -j CDV-ALLOW"
-      done
-    done
     for gw in $(gateways "$fam" | sort -u); do
       for port in "${HOST_PORTS[@]}"; do
         echo "-A OUTPUT -d $gw -p tcp -m tcp --dport $port -j CDV-ALLOW"
+      done
+    done
+    # Before the allow sets: an internal address is not opened by a DNS answer (DNS rebinding) unless the
+    # policy names its range (allow-net, private-answer); the host access above is the descriptor's own grant.
+    echo "-A OUTPUT -m set --match-set $PRIVATE_PREFIX$fam dst -m set ! --match-set $EXEMPT_PREFIX$fam dst -j CDV-PRIVATE"
+    for g in "${GROUP_IDS[@]}"; do
+      for chunk in $(multiport_chunks "${GROUP_PORTS[$g]}"); do
+        echo "-A OUTPUT -p tcp -m set --match-set ${SET_PREFIX}s$g-$fam dst -m multiport --dports $chunk -j CDV-ALLOW"
+        echo "-A OUTPUT -p tcp -m set --match-set ${SET_PREFIX}g$g-$fam dst -m multiport --dports $chunk -j CDV-ALLOW"
       done
     done
     echo "-A OUTPUT -j CDV-DENY"
@@ -760,6 +941,10 @@ filter_table() {
   # Record what is denied (destination, protocol and port) and count its packets, then reject it at once.
   # A known destination is counted by the match; a new one is added with a count of 1. (Re-adding an
   # existing entry would reset its counters.)
+  # A refused internal destination is recorded apart (for audit: a private-answer candidate), then denied.
+  echo "-A CDV-PRIVATE -m set --match-set $privdenied dst,dst"
+  echo "-A CDV-PRIVATE -m set ! --match-set $privdenied dst,dst ! --update-counters -j SET --add-set $privdenied dst,dst"
+  echo "-A CDV-PRIVATE -j CDV-DENY"
   echo "-A CDV-DENY -m set --match-set $denied dst,dst"
   echo "-A CDV-DENY -m set ! --match-set $denied dst,dst ! --update-counters -j SET --add-set $denied dst,dst"
   if [[ $MODE == audit && ($fam == 4 || $IPV6 == filter) ]]; then
@@ -897,6 +1082,8 @@ write_state() {
     [[ -z $RULES4 ]] || echo "rules4=$RULES4"
     [[ -z $RULES6 ]] || echo "rules6=$RULES6"
     [[ -z $SETS ]] || echo "sets=$SETS"
+    [[ -z $FIXED_SETS ]] || echo "fixed_sets=$FIXED_SETS"
+    [[ -z $ANSWER_LIFETIME ]] || echo "answer_lifetime=$ANSWER_LIFETIME"
     count_records
     [[ -z $FAIL_REASON ]] || echo "error=$FAIL_REASON"
     for c in "${CHECKS[@]}"; do
@@ -910,6 +1097,26 @@ write_state() {
   mv -f "$tmp" "$STATE_FILE"
 }
 
+# The sets whose contents never change after an apply: static ranges, private and exempt ranges.
+is_fixed_set() {
+  [[ $1 == "${SET_PREFIX}s"[0-9]* || $1 == "$PRIVATE_PREFIX"* || $1 == "$EXEMPT_PREFIX"* ]]
+}
+
+# The type, header and members of the fixed sets among the named ones, as one digest (one `ipset list`).
+fixed_sets_digest() {
+  local set names=" "
+  for set in "$@"; do
+    is_fixed_set "$set" && names+="$set "
+  done
+  ipset list 2>/dev/null | awk -v names="$names" '
+    /^Name:/ {set = $2; keep = index(names, " " set " ") > 0; m = 0; next}
+    !keep {next}
+    /^Members:/ {m = 1; next}
+    m && NF {print set, $0; next}
+    /^(Type|Header):/ {sub(/ hashsize [0-9]+/, ""); sub(/ initval [0-9a-fx]+/, ""); print set, $0}' |
+    sort | sha256sum | cut -d' ' -f1
+}
+
 # What status compares the kernel's state with later.
 record_loaded() {
   local g fam
@@ -921,8 +1128,14 @@ record_loaded() {
   for g in "${GROUP_IDS[@]}"; do
     for fam in "${FAMILIES[@]}"; do
       SETS+=${SETS:+ }${SET_PREFIX}g$g-$fam
+      SETS+=" ${SET_PREFIX}s$g-$fam"
     done
   done
+  for fam in "${FAMILIES[@]}"; do
+    SETS+=" $PRIVATE_PREFIX$fam $EXEMPT_PREFIX$fam"
+  done
+  # shellcheck disable=SC2086 # a list of set names
+  FIXED_SETS=$(fixed_sets_digest $SETS)
 }
 
 # The marker `wait` looks for: the policy is in force for this container start.
@@ -986,6 +1199,7 @@ apply() {
   read_upstreams
   build_sets || die "cannot build the ipsets"
   start_dnsmasq
+  start_rotator
   write_resolv
   apply_tables || die "cannot apply the filter tables"
   local rc=0
@@ -1014,10 +1228,10 @@ apply() {
 }
 
 print_denied() {
-  local set=$1
-  ipset list "$set" 2>/dev/null | awk '
+  local set=$1 word=${2:-denied}
+  ipset list "$set" 2>/dev/null | awk -v word="$word" '
     /^Members:/ {m = 1; next}
-    m && NF {printf "denied %s packets=%s\n", $1, $3}'
+    m && NF {printf "%s %s packets=%s\n", word, $1, $3}'
 }
 
 # The rejected connections, one line each: `denied <address>,<proto>:<port> packets=<n> last=<epoch>`. The kernel's
@@ -1093,6 +1307,12 @@ live_check() {
     LIVE+=("resolver=stopped")
     PROBLEMS+=("the resolver is not running: no name resolves")
   fi
+  if rotator_pid >/dev/null; then
+    LIVE+=("rotator=running")
+  else
+    LIVE+=("rotator=stopped")
+    PROBLEMS+=("the dns.log rotator is not running: the resolver's log would grow without bound")
+  fi
   if [[ $(head -n 1 "$RESOLV" 2>/dev/null) != "$RESOLV_MARKER" ]] ||
     grep -E '^[[:space:]]*nameserver' "$RESOLV" | grep -vqE '^nameserver 127\.0\.0\.1$'; then
     PROBLEMS+=("$RESOLV does not point at the local resolver only")
@@ -1125,7 +1345,16 @@ live_check() {
     ipset list -t "$set" 2>/dev/null | grep -q "^Type: hash:net$" &&
       ipset list -t "$set" 2>/dev/null | grep -q "^Header: family $want " ||
       PROBLEMS+=("the allow set $set is not the hash:net set of family $want the firewall made")
+    if [[ $set == "${SET_PREFIX}g"* ]]; then
+      ipset list -t "$set" 2>/dev/null | grep -q "^Header: .* timeout ${STATE[answer_lifetime]:-none} " ||
+        PROBLEMS+=("the allow set $set does not give DNS answers the lifetime of ${STATE[answer_lifetime]:-?} s")
+    elif ipset list -t "$set" 2>/dev/null | grep -q "^Header: .* timeout "; then
+      PROBLEMS+=("the set $set has a timeout: its entries would expire")
+    fi
   done
+  # shellcheck disable=SC2086 # a list of set names
+  [[ $(fixed_sets_digest ${STATE[sets]:-}) == "${STATE[fixed_sets]:-}" ]] ||
+    PROBLEMS+=("the static, private or exempt sets differ from the ones the firewall loaded")
 }
 
 # Prints whether the policy is in force now (result=ok|failed|not-in-force|unverified|never-applied, and a
@@ -1163,6 +1392,8 @@ status() {
     done
     print_denied "$DENIED4"
     print_denied "$DENIED6"
+    print_denied "$PRIVDENIED4" private-denied
+    print_denied "$PRIVDENIED6" private-denied
   fi
   [[ $result == ok ]]
 }
@@ -1199,6 +1430,7 @@ main() {
     1:wait) wait_ready ;;
     1:denials) denials ;;
     1:start-id) start_id ;;
+    1:rotate-dns-log) rotate_dns_log ;;
     1:-h | 1:--help) echo "$USAGE" ;;
     *) usage_error "unexpected arguments (the policy comes from $POLICY only)" ;;
   esac
