@@ -204,12 +204,26 @@ public final class DevcontainerCheck {
      */
     public static List<String> schema(JsonNode json, String schemaLocation) {
         Schema schema;
-        SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2019_09);
-        try (InputStream in = open(schemaLocation)) {
-            schema = registry.getSchema(in, InputFormat.JSON);
-        } catch (ClaudeDevcException e) {
-            throw e;
-        } catch (IOException | RuntimeException e) {
+        // The schema and every schema it refers to load through the same bounded reader (regular files only,
+        // capped, URLs with timeouts); a relative $ref resolves against the referring schema's own location.
+        com.networknt.schema.resource.ResourceLoader bounded = iri -> {
+            String uri = iri.toString();
+            return uri.startsWith("file:") || uri.startsWith("http://") || uri.startsWith("https://")
+                    ? () -> open(uri) : null;
+        };
+        SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2019_09,
+                builder -> builder.schemaLoader(loader -> loader.resourceLoaders(r -> r.values(l -> l.add(0, bounded)))));
+        String base = schemaLocation.startsWith("http://") || schemaLocation.startsWith("https://")
+                || schemaLocation.startsWith("file:") ? schemaLocation
+                        : Path.of(schemaLocation).toAbsolutePath().normalize().toUri().toString();
+        try {
+            schema = registry.getSchema(com.networknt.schema.SchemaLocation.of(base));
+        } catch (RuntimeException e) {
+            for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+                if (t instanceof ClaudeDevcException c) {
+                    throw c; // the bounded reader's own message (not a regular file, too large, no answer)
+                }
+            }
             throw new ClaudeDevcException(ClaudeDevcException.Kind.IO,
                     "cannot load the schema " + schemaLocation + ": " + e.getMessage(), e);
         }
@@ -220,6 +234,12 @@ public final class DevcontainerCheck {
             }
         } catch (RuntimeException e) {
             // A $ref the validator cannot load (a remote schema, offline; a relative one it cannot place).
+            for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+                if (t instanceof ClaudeDevcException c) {
+                    throw new ClaudeDevcException(ClaudeDevcException.Kind.IO, "cannot use the schema "
+                            + schemaLocation + ": a schema it refers to ($ref) cannot be loaded: " + c.getMessage(), c);
+                }
+            }
             Throwable cause = e;
             while (cause.getCause() != null && cause.getCause() != cause) {
                 cause = cause.getCause();
@@ -237,10 +257,13 @@ public final class DevcontainerCheck {
 
     /** The schema's bytes: a regular file or a URL (with timeouts), bounded; see {@link dev.claudedevc.BoundedFiles}. */
     private static InputStream open(String location) throws IOException {
-        byte[] bytes = location.startsWith("http://") || location.startsWith("https://") || location.startsWith("file:")
+        byte[] bytes = location.startsWith("http://") || location.startsWith("https://")
                 ? dev.claudedevc.BoundedFiles.read(URI.create(location), MAX_SCHEMA_BYTES, ClaudeDevcException.Kind.IO)
-                : dev.claudedevc.BoundedFiles.read(Path.of(location), MAX_SCHEMA_BYTES, ClaudeDevcException.Kind.IO,
-                        location);
+                : location.startsWith("file:")
+                        ? dev.claudedevc.BoundedFiles.read(Path.of(URI.create(location)), MAX_SCHEMA_BYTES,
+                                ClaudeDevcException.Kind.IO, Path.of(URI.create(location)).toString())
+                        : dev.claudedevc.BoundedFiles.read(Path.of(location), MAX_SCHEMA_BYTES,
+                                ClaudeDevcException.Kind.IO, location);
         return new java.io.ByteArrayInputStream(bytes);
     }
 }

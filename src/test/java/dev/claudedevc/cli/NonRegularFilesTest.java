@@ -1,6 +1,7 @@
 package dev.claudedevc.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -108,16 +109,30 @@ class NonRegularFilesTest {
     }
 
     @Test
-    void theOfficialTopLevelSchemaIsAClearErrorNeverAnInternalOne() throws IOException {
-        Path schema = TestPaths.projectRoot().resolve("../shared/schemas/devContainer.schema.json").normalize();
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(schema), "needs the official schema");
+    void theOfficialTopLevelSchemaResolvesItsRelativeReferenceAndNamesTheRemoteOnesItCannotLoad() throws IOException {
+        Path schema = dev.claudedevc.TestPaths.devcontainerSchema().resolveSibling("devContainer.schema.json");
         Path project = project();
         CliRun.of("generate", "-C", project.toString()).exits(0);
         CliRun run = quickly("validate", "-C", project.toString(), "--schema", schema.toString());
-        assertTrue(run.exitCode() == ExitCodes.OK || run.exitCode() == ExitCodes.IO_ERROR
-                || run.exitCode() == ExitCodes.INVALID_OUTPUT, run.exitCode() + "\n" + run.out() + run.err());
-        if (run.exitCode() == ExitCodes.IO_ERROR) {
-            assertTrue(run.err().contains("cannot use the schema"), run.err());
-        }
+        // Offline: the base schema (./devContainer.base.schema.json) loads; the codespaces/vscode parts are remote.
+        assertEquals(ExitCodes.IO_ERROR, run.exitCode(), run.out() + run.err());
+        assertTrue(run.err().contains("cannot use the schema") && run.err().contains("https://raw.githubusercontent"),
+                run.err());
+        assertFalse(run.err().contains("devContainer.base.schema.json"), run.err());
+    }
+
+    @Test
+    void aRelativeReferenceResolvesAgainstTheReferringSchemasFolder() throws IOException {
+        Path project = project();
+        CliRun.of("generate", "-C", project.toString()).exits(0);
+        Path dir = Files.createTempDirectory("claude-devc-schemas-");
+        Files.createDirectories(dir.resolve("parts"));
+        Files.writeString(dir.resolve("top.json"), "{\"allOf\": [{\"$ref\": \"./parts/rule.json\"}]}");
+        Files.writeString(dir.resolve("parts/rule.json"), "{\"required\": [\"claudeDevcNoSuchKey\"]}");
+        Path elsewhere = Files.createTempDirectory("claude-devc-cwd-"); // not where the reference points
+        Files.writeString(elsewhere.resolve("rule.json"), "{}");
+        CliRun run = quickly("validate", "-C", project.toString(), "--schema", dir.resolve("top.json").toString());
+        assertEquals(ExitCodes.INVALID_OUTPUT, run.exitCode(), run.out() + run.err());
+        assertTrue((run.out() + run.err()).contains("claudeDevcNoSuchKey"), run.out() + run.err());
     }
 }
