@@ -37,8 +37,11 @@ class ProjectPathsTest {
     @Test
     void theDescriptorFileIsRelativeToTheCurrentFolder(@TempDir Path project) throws IOException {
         // The current folder is the checkout: a path relative to it works whatever -C says.
-        Path relative = Path.of("src/test/resources/descriptors/valid/minimal.yaml");
-        assertTrue(Files.isRegularFile(relative));
+        // A copy under target/: generate renders beside the descriptor, never into the test corpus.
+        Path relative = Path.of("target/project-paths-test/" + project.getFileName() + "/minimal.yaml");
+        Files.createDirectories(relative.getParent());
+        Files.copy(Path.of("src/test/resources/descriptors/valid/minimal.yaml"), relative,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         CliRun.of("generate", "-C", project.toString(), "-f", relative.toString()).exits(0);
         CliRun missing = CliRun.of("validate", "-C", project.toString(), "-f", "no/such/claude-devc.yaml");
         assertEquals(ExitCodes.IO_ERROR, missing.exitCode(), missing.err());
