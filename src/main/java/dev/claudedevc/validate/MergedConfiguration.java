@@ -60,6 +60,20 @@ public final class MergedConfiguration {
      * @param metadataLabel the image's {@code devcontainer.metadata} label, if it has one
      * @param devcontainer  the parsed devcontainer.json
      */
+    /**
+     * Whether devcontainer.json itself holds this entry. The Dev Containers CLI records the configuration it builds
+     * an image from in that image's label: what equals devcontainer.json's own setting is the box's, not the
+     * image's.
+     */
+    private static boolean contains(JsonNode array, JsonNode entry) {
+        for (JsonNode n : array) {
+            if (n.equals(entry)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public static List<Finding> check(Optional<String> metadataLabel, JsonNode devcontainer) {
         List<Finding> findings = new ArrayList<>();
         List<JsonNode> entries = new ArrayList<>();
@@ -118,20 +132,22 @@ public final class MergedConfiguration {
                 if (text.contains("docker.sock") || text.contains("podman.sock")) {
                     findings.add(new Finding(Severity.HIGH, source, "mounts the container engine's socket ("
                             + text + "): the agent could start an unfirewalled container"));
-                } else if (fromImage && (text.contains("type=bind") || text.endsWith(" bind"))) {
+                } else if (fromImage && (text.contains("type=bind") || text.endsWith(" bind"))
+                        && !contains(devcontainer.path("mounts"), m)) {
                     findings.add(new Finding(Severity.MEDIUM, source, "mounts a host folder (" + text + ")"));
                 }
             });
             if (fromImage) {
                 for (String command : LIFECYCLE) {
-                    if (e.hasNonNull(command)) {
+                    if (e.hasNonNull(command) && !e.get(command).equals(devcontainer.get(command))) {
                         findings.add(new Finding(Severity.HIGH, source, command + " from the image runs too, "
                                 + "as the user, and is not the box's (" + e.get(command).toString() + ")"));
                     }
                 }
                 for (String env : List.of("containerEnv", "remoteEnv")) {
                     e.path(env).fieldNames().forEachRemaining(name -> {
-                        if (DANGEROUS_ENV.contains(name)) {
+                        if (DANGEROUS_ENV.contains(name)
+                                && !e.path(env).get(name).equals(devcontainer.path(env).get(name))) {
                             findings.add(new Finding(Severity.HIGH, source, env + "." + name
                                     + " from the image changes what processes run or load"));
                         }

