@@ -86,6 +86,8 @@ class VerifyTargetsIT {
                 "claudeCode: {install: none}",
                 "network:",
                 "  presets: [npm]",
+                // The lab registry lives on this private network: what network.privateAnswers is for.
+                "  privateAnswers: [" + String.join(", ", subnets()) + "]",
                 ""));
         CliRun.of("generate", "-C", repo.toString(), "--templates", team.toString()).exits(0);
         // The generated devcontainer.json, unchanged but for joining the lab network (as DevcontainerCliIT does).
@@ -98,6 +100,12 @@ class VerifyTargetsIT {
                 new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(config));
         String up = devcontainerUp();
         assertTrue(up.contains("\"outcome\":\"success\""), up);
+    }
+
+    private static List<String> subnets() {
+        return DockerClientFactory.instance().client().inspectNetworkCmd().withNetworkId(network.getId()).exec()
+                .getIpam().getConfig().stream()
+                .map(com.github.dockerjava.api.model.Network.Ipam.Config::getSubnet).toList();
     }
 
     @AfterAll
