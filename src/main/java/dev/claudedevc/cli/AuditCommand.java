@@ -7,6 +7,7 @@ import dev.claudedevc.audit.Auditor;
 import dev.claudedevc.audit.DnsLogs;
 import dev.claudedevc.docker.DockerEngine;
 import dev.claudedevc.docker.DockerEngines;
+import dev.claudedevc.docker.RunningContainer;
 import dev.claudedevc.docker.ExecResult;
 import dev.claudedevc.generate.FirewallPolicy;
 import dev.claudedevc.generate.Generator;
@@ -102,43 +103,16 @@ final class AuditCommand implements Callable<Integer> {
                 file.toString()), StandardCharsets.UTF_8);
     }
 
-    /** The Dev Containers label naming the host folder a container was started for. */
-    static final String LOCAL_FOLDER_LABEL = "devcontainer.local_folder";
-
     /**
-     * The project's running dev container: the one whose {@value #LOCAL_FOLDER_LABEL} label is the project folder
+     * The project's running dev container: the one whose devcontainer.local_folder label is the project folder
      * (the Dev Containers CLI and VS Code set it, with {@code devcontainer.config_file}), so no name is needed.
      */
     private String projectContainer(Path projectDir) {
         try (DockerEngine engine = DockerEngines.connect()) {
-            List<String> folders = new java.util.ArrayList<>(List.of(projectDir.toString()));
-            try {
-                String real = projectDir.toRealPath().toString();
-                if (!folders.contains(real)) {
-                    folders.add(real);
-                }
-            } catch (IOException e) {
-                // the folder as given is what the label would hold
-            }
-            List<dev.claudedevc.docker.ContainerInfo> found = new java.util.ArrayList<>();
-            for (String folder : folders) {
-                engine.runningWithLabels(Map.of(LOCAL_FOLDER_LABEL, folder)).stream()
-                        .filter(c -> found.stream().noneMatch(f -> f.id().equals(c.id()))).forEach(found::add);
-            }
-            if (found.isEmpty()) {
-                throw new ClaudeDevcException(ClaudeDevcException.Kind.NOT_READY, "no running dev container for "
-                        + projectDir + " (none has the label " + LOCAL_FOLDER_LABEL + "=" + projectDir
-                        + "); start it with 'devcontainer up --workspace-folder " + projectDir
-                        + "' or VS Code, or name one with --container");
-            }
-            if (found.size() > 1) {
-                throw new ClaudeDevcException(ClaudeDevcException.Kind.NOT_READY, found.size()
-                        + " running dev containers for " + projectDir + " ("
-                        + String.join(", ", found.stream().map(dev.claudedevc.docker.ContainerInfo::name).toList())
-                        + "); name one with --container");
-            }
-            spec.commandLine().getErr().println("dev container for " + projectDir + ": " + found.get(0).name());
-            return found.get(0).id();
+            RunningContainer found = DevContainers.forFolder(engine, projectDir,
+                    projectDir.resolve(".devcontainer/devcontainer.json").toString());
+            spec.commandLine().getErr().println("dev container for " + projectDir + ": " + found.name());
+            return found.id();
         }
     }
 

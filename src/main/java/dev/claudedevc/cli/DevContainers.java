@@ -29,18 +29,42 @@ final class DevContainers {
             return engine.runningContainer(name).orElseThrow(() -> new ClaudeDevcException(
                     ClaudeDevcException.Kind.NOT_READY, "no running container " + name));
         }
-        Path folder = workspace.loaded().projectDir();
-        List<RunningContainer> found = engine.runningContainers(Map.of(LOCAL_FOLDER, folder.toString()));
-        if (found.size() > 1) {
-            String config = workspace.outputDir().resolve("devcontainer.json").toString();
-            found = found.stream().filter(c -> config.equals(c.labels().get(CONFIG_FILE))).toList();
+        return forFolder(engine, workspace.loaded().projectDir(),
+                workspace.outputDir().resolve("devcontainer.json").toString());
+    }
+
+    /**
+     * The one running dev container started for {@code folder} (as given, or its real path: the label holds
+     * whichever the tools were given), narrowed to {@code configFile} when several run.
+     */
+    static RunningContainer forFolder(DockerEngine engine, Path folder, String configFile) {
+        List<String> spellings = new java.util.ArrayList<>(List.of(folder.toString()));
+        try {
+            String real = folder.toRealPath().toString();
+            if (!spellings.contains(real)) {
+                spellings.add(real);
+            }
+        } catch (java.io.IOException e) {
+            // the folder as given is what the label would hold
         }
-        if (found.size() != 1) {
-            throw new ClaudeDevcException(ClaudeDevcException.Kind.NOT_READY, (found.isEmpty()
-                    ? "no running dev container for " : "more than one running dev container for ") + folder
-                    + " (looked for the label " + LOCAL_FOLDER + "); start it (devcontainer up, or Reopen in "
-                    + "Container) or name it: --container NAME");
+        List<RunningContainer> found = new java.util.ArrayList<>();
+        for (String spelling : spellings) {
+            engine.runningContainers(Map.of(LOCAL_FOLDER, spelling)).stream()
+                    .filter(c -> found.stream().noneMatch(f -> f.id().equals(c.id()))).forEach(found::add);
         }
-        return found.get(0);
+        List<RunningContainer> candidates = found;
+        if (candidates.size() > 1) {
+            candidates = candidates.stream().filter(c -> configFile.equals(c.labels().get(CONFIG_FILE))).toList();
+        }
+        if (candidates.size() != 1) {
+            throw new ClaudeDevcException(ClaudeDevcException.Kind.NOT_READY, (candidates.isEmpty() && found.isEmpty()
+                    ? "no running dev container for " + folder + " (none has the label " + LOCAL_FOLDER + "="
+                            + folder + ")"
+                    : found.size() + " running dev containers for " + folder + " ("
+                            + String.join(", ", found.stream().map(RunningContainer::name).toList()) + ")")
+                    + "; start it (devcontainer up --workspace-folder " + folder + ", or Reopen in Container) or "
+                    + "name it: --container NAME");
+        }
+        return candidates.get(0);
     }
 }

@@ -38,8 +38,6 @@ public interface DockerEngine extends AutoCloseable {
     /** Creates and starts a container and reports its addresses on {@link ContainerSpec#network()}. */
     ContainerInfo start(ContainerSpec spec);
 
-    /** The running containers that carry all these labels (addresses not looked up). */
-    List<ContainerInfo> runningWithLabels(java.util.Map<String, String> labels);
 
     /** The running container with this name or id, if there is one. */
     Optional<RunningContainer> runningContainer(String nameOrId);

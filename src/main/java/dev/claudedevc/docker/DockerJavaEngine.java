@@ -120,15 +120,6 @@ final class DockerJavaEngine implements DockerEngine {
     }
 
     @Override
-    public List<ContainerInfo> runningWithLabels(Map<String, String> labels) {
-        return call("list containers", () -> client.listContainersCmd().withLabelFilter(labels)
-                .withStatusFilter(List.of("running")).exec().stream()
-                .map(c -> new ContainerInfo(c.getId(), c.getNames() == null || c.getNames().length == 0 ? c.getId()
-                        : c.getNames()[0].replaceFirst("^/", ""), Optional.empty(), Optional.empty()))
-                .toList());
-    }
-
-    @Override
     public NetworkInfo createNetwork(NetworkSpec spec) {
         return call("create network " + spec.name(), () -> {
             CreateNetworkCmd cmd = client.createNetworkCmd()
