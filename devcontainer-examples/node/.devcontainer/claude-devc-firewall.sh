@@ -1334,7 +1334,7 @@ live_check() {
   while read -r set; do
     present[$set]=1
   done < <(ipset list -n 2>/dev/null)
-  local want
+  local want header
   for set in ${STATE[sets]:-}; do
     if [[ -z ${present[$set]:-} ]]; then
       PROBLEMS+=("the allow set $set is missing")
@@ -1342,13 +1342,14 @@ live_check() {
     fi
     want="inet"
     [[ $set == *-6 ]] && want="inet6"
-    ipset list -t "$set" 2>/dev/null | grep -q "^Type: hash:net$" &&
-      ipset list -t "$set" 2>/dev/null | grep -q "^Header: family $want " ||
+    header=$(ipset list -t "$set" 2>/dev/null) || header=""
+    grep -q "^Type: hash:net$" <<<"$header" &&
+      grep -q "^Header: family $want " <<<"$header" ||
       PROBLEMS+=("the allow set $set is not the hash:net set of family $want the firewall made")
     if [[ $set == "${SET_PREFIX}g"* ]]; then
-      ipset list -t "$set" 2>/dev/null | grep -q "^Header: .* timeout ${STATE[answer_lifetime]:-none} " ||
+      grep -q "^Header: .* timeout ${STATE[answer_lifetime]:-none} " <<<"$header" ||
         PROBLEMS+=("the allow set $set does not give DNS answers the lifetime of ${STATE[answer_lifetime]:-?} s")
-    elif ipset list -t "$set" 2>/dev/null | grep -q "^Header: .* timeout "; then
+    elif grep -q "^Header: .* timeout " <<<"$header"; then
       PROBLEMS+=("the set $set has a timeout: its entries would expire")
     fi
   done

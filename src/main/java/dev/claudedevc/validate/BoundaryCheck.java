@@ -38,15 +38,17 @@ public final class BoundaryCheck {
             "--cpuset-cpus", "--ulimit", "--restart", "--stop-timeout", "--gpus", "--platform", "--dns",
             "--dns-search", "--dns-option", "--workdir", "-w", "--rm", "--read-only");
     /** Options refused outright, each with why. */
+    private static final String ENV_OUTSIDE = "sets the container's environment outside containerEnv, where loader "
+            + "and shell start-up variables are refused";
+    private static final String OTHER_USER = "changes the user the container runs as (the image's user is the "
+            + "non-root one)";
     static final Map<String, String> REFUSED_OPTIONS = Map.ofEntries(
             Map.entry("--entrypoint", "replaces the image's entrypoint, which applies the firewall at every start"),
-            Map.entry("-e", "sets the container's environment outside containerEnv, where loader and shell start-up "
-                    + "variables are refused"),
-            Map.entry("--env", "sets the container's environment outside containerEnv, where loader and shell "
-                    + "start-up variables are refused"),
+            Map.entry("-e", ENV_OUTSIDE),
+            Map.entry("--env", ENV_OUTSIDE),
             Map.entry("--env-file", "sets the container's environment from a file nobody checks"),
-            Map.entry("-u", "changes the user the container runs as (the image's user is the non-root one)"),
-            Map.entry("--user", "changes the user the container runs as (the image's user is the non-root one)"),
+            Map.entry("-u", OTHER_USER),
+            Map.entry("--user", OTHER_USER),
             Map.entry("--group-add", "gives the agent's user more groups (a group can own a socket or sudo rule)"),
             Map.entry("--tmpfs", "mounts over the image's own paths (the firewall, its state, sudoers, settings)"),
             Map.entry("--init", "the init comes from the init key (true), which reaps the firewall's resolver"));

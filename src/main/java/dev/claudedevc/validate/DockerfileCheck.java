@@ -35,8 +35,7 @@ public final class DockerfileCheck {
                     + entrypoint.map(Instruction::args).orElse("unset") + "): it applies the firewall at every start");
         }
         String user = last(stage, "USER").map(Instruction::args).orElse("root").strip();
-        String name = user.contains(":") ? user.substring(0, user.indexOf(':')) : user;
-        if (name.equals("root") || name.matches("0+")) {
+        if (DevcontainerCheck.isRoot(user)) {
             problems.add("the last stage's USER must be the non-root user (is " + user
                     + "): a docker exec without -u would run as root");
         }

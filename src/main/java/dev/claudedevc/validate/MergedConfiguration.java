@@ -164,10 +164,10 @@ public final class MergedConfiguration {
                 lastOverride = e.get("overrideCommand").asBoolean(true);
             }
         }
-        if ("root".equals(lastRemoteUser) || "0".equals(lastRemoteUser)) {
+        if (lastRemoteUser != null && DevcontainerCheck.isRoot(lastRemoteUser)) {
             findings.add(new Finding(Severity.HIGH, "merged", "remoteUser is root"));
         }
-        if ("root".equals(lastContainerUser) || "0".equals(lastContainerUser)) {
+        if (lastContainerUser != null && DevcontainerCheck.isRoot(lastContainerUser)) {
             findings.add(new Finding(Severity.HIGH, "merged", "containerUser is root"));
         }
         if (lastOverride == null || lastOverride) {
