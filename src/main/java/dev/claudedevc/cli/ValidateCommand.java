@@ -12,7 +12,8 @@ import dev.claudedevc.validate.BoundaryCheck;
 import dev.claudedevc.validate.DevcontainerCheck;
 import dev.claudedevc.validate.MergedConfiguration;
 import dev.claudedevc.validate.DockerfileCheck;
-import dev.claudedevc.validate.PolicyCheck;
+import dev.claudedevc.validate.CompiledPolicyCheck;
+import dev.claudedevc.model.ImageLayout;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -85,8 +86,7 @@ final class ValidateCommand implements Callable<Integer> {
         }
         List<String> mergedWarnings = new ArrayList<>();
         checks.add(merged(devcontainer, parsed, dockerfile, mergedWarnings));
-        Source policy = source(workspace, tree, "claude-devc-policy.conf");
-        checks.add(new Check("firewall policy", policy.origin(), PolicyCheck.check(policy.text())));
+        checks.add(compiledPolicy(workspace, tree));
 
         List<String> warnings = new ArrayList<>(mergedWarnings);
         warnings.addAll(Generator.protectedPaths(workspace.loaded()).warnings());
@@ -140,6 +140,25 @@ final class ValidateCommand implements Callable<Integer> {
             }
         }
         return new Check("merged configuration", origin, problems);
+    }
+
+    /** The compiled firewall policy on disk against what the descriptor compiles to (the same compiler). */
+    private static Check compiledPolicy(Workspace workspace, GeneratedTree tree) {
+        Map<String, String> expected = new LinkedHashMap<>();
+        Map<String, CompiledPolicyCheck.Found> found = new LinkedHashMap<>();
+        for (ImageLayout.CompiledFile file : ImageLayout.COMPILED_POLICY) {
+            expected.put(file.source(), tree.get(file.source()).orElseThrow().text());
+            Path onDisk = workspace.outputDir().resolve(file.source());
+            try {
+                found.put(file.source(), CompiledPolicyCheck.Found.inCheckout(Files.isRegularFile(onDisk)
+                        ? Files.readAllBytes(onDisk) : tree.get(file.source()).orElseThrow().content()));
+            } catch (IOException e) {
+                throw new ClaudeDevcException(ClaudeDevcException.Kind.IO, "cannot read " + onDisk + ": "
+                        + e.getMessage(), e);
+            }
+        }
+        return new Check("firewall policy", Output.display(workspace.outputDir()),
+                CompiledPolicyCheck.check(expected, found));
     }
 
     private static Source source(Workspace workspace, GeneratedTree tree, String name) {

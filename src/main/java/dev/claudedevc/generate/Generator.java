@@ -51,13 +51,20 @@ public final class Generator {
 
     static final String DEVCONTAINER_TEMPLATE = "templates/devcontainer.json.mustache";
     static final String DOCKERFILE_TEMPLATE = "templates/Dockerfile.mustache";
-    static final String POLICY_TEMPLATE = "templates/claude-devc-policy.conf.mustache";
     static final String FIREWALL_SCRIPT = "firewall/claude-devc-firewall.sh";
     static final String ENTRYPOINT_SCRIPT = "firewall/claude-devc-entrypoint.sh";
     static final String DENIALS_SCRIPT = "firewall/claude-devc-denials.sh";
     static final String GIT_WRAPPER_SCRIPT = "firewall/claude-devc-git.sh";
     static final String ATTACH_SCRIPT = "firewall/claude-devc-attach.sh";
     static final String HOST_STEP_TEMPLATE = "templates/claude-devc-host.sh.mustache";
+    /**
+     * The scripts every project gets byte for byte from firewall/ (a team's templates folder may override them), by
+     * their name in the output folder.
+     */
+    public static final Map<String, String> SHARED_SCRIPTS = java.util.Collections.unmodifiableMap(
+            new java.util.TreeMap<>(Map.of("claude-devc-firewall.sh", FIREWALL_SCRIPT,
+                    "claude-devc-entrypoint.sh", ENTRYPOINT_SCRIPT, "claude-devc-denials.sh", DENIALS_SCRIPT,
+                    "claude-devc-git.sh", GIT_WRAPPER_SCRIPT, "claude-devc-attach.sh", ATTACH_SCRIPT)));
 
     /** Packages the firewall, its self-test and `verify` need in every image. */
     static final List<String> BASE_PACKAGES = List.of("bind9-dnsutils", "ca-certificates", "curl", "dnsmasq-base",
@@ -95,13 +102,9 @@ public final class Generator {
         tree.add(GeneratedFile.text(".gitignore", "# The host step's mount sources, made at each container start.\n/"
                 + ImageLayout.HOST_RUN_DIR + "/\n" + GITIGNORE, false));
         tree.add(dockerfile(d));
-        tree.add(script(FIREWALL_SCRIPT, "claude-devc-firewall.sh"));
-        tree.add(script(ENTRYPOINT_SCRIPT, "claude-devc-entrypoint.sh"));
-        tree.add(script(DENIALS_SCRIPT, "claude-devc-denials.sh"));
-        tree.add(script(GIT_WRAPPER_SCRIPT, "claude-devc-git.sh"));
-        tree.add(script(ATTACH_SCRIPT, "claude-devc-attach.sh"));
+        SHARED_SCRIPTS.forEach((name, asset) -> tree.add(script(asset, name)));
         FirewallPolicy policy = FirewallPolicy.of(d, presets);
-        tree.add(policy(d, policy));
+        compiledPolicy(d, policy).forEach(tree::add);
         tree.add(ManagedSettings.render(d, policy, paths));
         if (d.claudeCode().sandbox()) {
             tree.add(SeccompProfile.render());
@@ -204,7 +207,11 @@ public final class Generator {
         view.put("firewallPath", FIREWALL_PATH);
         view.put("entrypointPath", ImageLayout.ENTRYPOINT);
         view.put("denialsPath", ImageLayout.DENIALS);
-        view.put("policyPath", POLICY_PATH);
+        view.put("policyDir", ImageLayout.POLICY_DIR);
+        view.put("compiledPolicy", ImageLayout.COMPILED_POLICY.stream()
+                .map(f -> Map.of("source", f.source(), "path", f.path())).toList());
+        view.put("compiledPaths", ImageLayout.COMPILED_POLICY.stream().map(f -> " " + f.path())
+                .reduce("", String::concat));
         view.put("managedSettingsFile", ManagedSettings.FILE);
         view.put("managedSettingsPath", ImageLayout.MANAGED_SETTINGS);
         view.put("managedSettingsDir", ImageLayout.MANAGED_SETTINGS.substring(0,
@@ -236,31 +243,47 @@ public final class Generator {
         return GeneratedFile.text(name, new String(script, java.nio.charset.StandardCharsets.UTF_8), true);
     }
 
-    private GeneratedFile policy(Descriptor d, FirewallPolicy policy) {
-        Map<String, Object> view = new LinkedHashMap<>();
-        view.put("project", d.name());
-        view.put("mode", policy.mode());
-        view.put("ipv6", policy.ipv6());
-        List<Map<String, Object>> groups = new ArrayList<>();
-        for (int i = 0; i < policy.groups().size(); i++) {
-            groups.add(Map.of("id", i, "ports", policy.groups().get(i)));
+    /** The compiled policy (FirewallCompiler), each file 0644 in the output folder. */
+    private List<GeneratedFile> compiledPolicy(Descriptor d, FirewallPolicy policy) {
+        Map<String, String> origins = origins(d);
+        List<String> remarks = d.network().mcpServers().stream().filter(s -> !s.isRemote())
+                .map(s -> ".mcp.json server " + s.name() + " (stdio) runs inside the box: its traffic goes through"
+                        + " this firewall").toList();
+        FirewallCompiler.Input input = FirewallCompiler.Input.of(d.name(), policy,
+                key -> origins.getOrDefault(key, "claude-devc.yaml"), remarks);
+        List<GeneratedFile> files = new ArrayList<>();
+        FirewallCompiler.compile(input).forEach((name, text) -> files.add(GeneratedFile.text(name, text, false)));
+        return files;
+    }
+
+    /** Where each allowed entry came from, by its text ({@code *.x}, {@code host}, a CIDR): presets, keys. */
+    private Map<String, String> origins(Descriptor d) {
+        Map<String, java.util.Set<String>> by = new TreeMap<>();
+        java.util.function.BiConsumer<dev.claudedevc.model.DomainRule, String> add = (rule, origin) ->
+                by.computeIfAbsent(key(rule), k -> new java.util.LinkedHashSet<>()).add(origin);
+        for (String name : d.network().presets()) {
+            presets.get(name).ifPresent(p -> p.entries().forEach(e -> add.accept(e.rule(), "preset " + name)));
         }
-        view.put("groups", groups);
-        view.put("names", policy.names().stream()
-                .map(n -> Map.of("group", n.group(), "match", n.match(), "host", n.host())).toList());
-        view.put("nets", policy.nets().stream().map(n -> Map.of("group", n.group(), "cidr", n.cidr())).toList());
-        view.put("denied", policy.denied().stream().map(h -> Map.of("host", h)).toList());
-        view.put("privateAnswers", policy.privateAnswers().stream().map(c -> Map.of("cidr", c)).toList());
-        view.put("hostPorts", policy.hostPorts().stream().map(p -> Map.of("port", p)).toList());
-        view.put("mcpRemote", d.network().mcpServers().stream().filter(s -> s.isRemote())
-                .map(s -> Map.of("server", s.name(), "host", s.host().orElseThrow().toString())).toList());
-        view.put("mcpStdio", d.network().mcpServers().stream().filter(s -> !s.isRemote())
-                .map(s -> Map.of("server", s.name())).toList());
-        view.put("verifyAllow", policy.verifyAllow().stream()
-                .map(e -> Map.of("host", e.host(), "port", e.port())).toList());
-        view.put("verifyDeny", policy.verifyDeny().stream()
-                .map(e -> Map.of("host", e.host(), "port", e.port())).toList());
-        return GeneratedFile.text("claude-devc-policy.conf", render(POLICY_TEMPLATE, view), false);
+        FirewallPolicy.nonEssentialRules(d, presets).forEach(r -> add.accept(r, "claudeCode.nonEssential"));
+        d.network().allowedDomains().forEach(r -> add.accept(r, "network.allowedDomains"));
+        d.network().mcpServers().forEach(s -> s.host().ifPresent(r -> add.accept(r, ".mcp.json server " + s.name())));
+        d.proxy().ifPresent(p -> java.util.stream.Stream.of(p.http(), p.https()).flatMap(java.util.Optional::stream)
+                .forEach(url -> add.accept(dev.claudedevc.descriptor.Syntax.domainRule(
+                        java.net.URI.create(url).getHost()), "proxy")));
+        d.network().allowedCidrs().forEach(c -> by.computeIfAbsent(c.toString(), k -> new java.util.LinkedHashSet<>())
+                .add("network.allowedCidrs"));
+        Map<String, String> out = new TreeMap<>();
+        by.forEach((k, v) -> out.put(k, String.join(", ", v)));
+        return out;
+    }
+
+    private static String key(dev.claudedevc.model.DomainRule rule) {
+        return switch (rule.kind()) {
+            case EXACT -> rule.value();
+            case SUBDOMAINS -> "*." + rule.value();
+            case IPV4 -> rule.value() + "/32";
+            case IPV6 -> rule.value() + "/128";
+        };
     }
 
     /** The certificates re-encoded (never the file's own bytes: nothing but certificates reaches the image). */

@@ -18,8 +18,40 @@ public final class ImageLayout {
     public static final String FORWARD_GIT_CREDENTIALS_FLAG = "/etc/claude-devc/forward-git-credentials";
     /** What the attach step last did (readable by every user). */
     public static final String ATTACH_RECORD = "/run/claude-devc/attach.last";
-    /** The rendered policy, root-owned 0644. */
-    public static final String POLICY = "/etc/claude-devc/policy.conf";
+    /** The folder of the compiled policy, root-owned 0755. */
+    public static final String POLICY_DIR = "/etc/claude-devc";
+    /** The compiled policy's header (version, counts, self-test targets, the others' SHA-256), root-owned 0644. */
+    public static final String POLICY = POLICY_DIR + "/policy.conf";
+
+    /**
+     * One file of the compiled policy: {@code source} in the output folder, installed root-owned 0644 as
+     * {@code POLICY_DIR/name}.
+     */
+    public record CompiledFile(String source, String name) {
+        public String path() {
+            return POLICY_DIR + "/" + name;
+        }
+    }
+
+    public static final CompiledFile POLICY_HEADER = new CompiledFile("claude-devc-policy.conf", "policy.conf");
+    public static final CompiledFile IPSETS = new CompiledFile("claude-devc-ipsets.restore", "ipsets.restore");
+    public static final CompiledFile FILTER4 = new CompiledFile("claude-devc-filter4.rules", "filter4.rules");
+    public static final CompiledFile FILTER6 = new CompiledFile("claude-devc-filter6.rules", "filter6.rules");
+    public static final CompiledFile DNSMASQ = new CompiledFile("claude-devc-dnsmasq.conf", "dnsmasq.conf");
+    /**
+     * The compiled policy, the header first: what {@code generate} writes, the image installs and
+     * {@code apply --container} pushes. The firewall script names the same files (firewall/README.md).
+     */
+    public static final List<CompiledFile> COMPILED_POLICY = List.of(POLICY_HEADER, IPSETS, FILTER4, FILTER6, DNSMASQ);
+
+    /** The compiled file written as {@code source} in the output folder. */
+    public static CompiledFile compiledBySource(String source) {
+        return COMPILED_POLICY.stream().filter(f -> f.source().equals(source)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("not a compiled policy file: " + source));
+    }
+
+    /** dnsmasq's pid file. */
+    public static final String DNSMASQ_PID = "/run/claude-devc/dnsmasq.pid";
     /**
      * The resolver's own system account: the only one whose packets may reach the upstream DNS server, owner of
      * dnsmasq and its log. The agent must never be it, nor share its uid (the Dockerfile and the firewall check).

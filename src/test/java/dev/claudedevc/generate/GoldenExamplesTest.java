@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -24,6 +25,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Every scenario in devcontainer-examples/ renders to exactly its committed .devcontainer/ (run with
  * -Dgolden.update=true to refresh them after an intended change), twice identically, and schema-valid.
+ *
+ * <p>The scripts every project gets unchanged from firewall/ ({@link Generator#SHARED_SCRIPTS}) are not copied into
+ * the goldens: each golden's {@code claude-devc.sha256} (itself compared byte for byte) pins their SHA-256, so a
+ * script change is reviewed once, in firewall/, and shows in each golden as one changed digest line.
  */
 class GoldenExamplesTest {
 
@@ -40,13 +45,21 @@ class GoldenExamplesTest {
         return Generator.forTemplates(Optional.empty()).generate(loaded);
     }
 
+    private static Path goldenDir(Path scenario) {
+        return DescriptorReader.load(scenario, Optional.empty()).descriptor().output().in(scenario);
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("scenarios")
     void rendersExactlyTheCommittedFiles(Path scenario) throws IOException {
         GeneratedTree tree = render(scenario);
-        Path expectedDir = DescriptorReader.load(scenario, Optional.empty()).descriptor().output().in(scenario);
+        Path expectedDir = goldenDir(scenario);
         if (Boolean.getBoolean("golden.update")) {
-            TreeWriter.write(expectedDir, List.copyOf(tree.files()), true);
+            TreeWriter.write(expectedDir, tree.files().stream()
+                    .filter(f -> !Generator.SHARED_SCRIPTS.containsKey(f.path())).toList(), true);
+            for (String shared : Generator.SHARED_SCRIPTS.keySet()) {
+                Files.deleteIfExists(expectedDir.resolve(shared));
+            }
         }
         TreeSet<String> expectedFiles;
         try (Stream<Path> files = Files.walk(expectedDir)) {
@@ -54,11 +67,32 @@ class GoldenExamplesTest {
                     .map(f -> expectedDir.relativize(f).toString().replace('\\', '/'))
                     .collect(Collectors.toCollection(TreeSet::new));
         }
-        assertEquals(expectedFiles, new TreeSet<>(tree.asMap().keySet()), "the set of rendered files");
+        TreeSet<String> rendered = new TreeSet<>(tree.asMap().keySet());
+        rendered.removeAll(Generator.SHARED_SCRIPTS.keySet());
+        assertEquals(expectedFiles, rendered, "the set of rendered files (less the shared scripts)");
         for (GeneratedFile file : tree.files()) {
+            if (Generator.SHARED_SCRIPTS.containsKey(file.path())) {
+                continue;
+            }
             Path expected = expectedDir.resolve(file.path());
             assertEquals(Files.readString(expected), file.text(), scenario.getFileName() + "/" + file.path());
             assertEquals(file.executable(), Files.isExecutable(expected), "mode of " + file.path());
+        }
+    }
+
+    /** Each shared script is rendered executable, byte for byte as in firewall/, with the digest the golden pins. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("scenarios")
+    void theSharedScriptsAreFirewallsOwnWithTheDigestsTheGoldenPins(Path scenario) throws IOException {
+        GeneratedTree tree = render(scenario);
+        String manifest = Files.readString(goldenDir(scenario).resolve(Manifest.FILE));
+        for (Map.Entry<String, String> shared : Generator.SHARED_SCRIPTS.entrySet()) {
+            GeneratedFile file = tree.get(shared.getKey()).orElseThrow();
+            assertArrayEquals(Files.readAllBytes(TestPaths.projectRoot().resolve(shared.getValue())), file.content(),
+                    shared.getKey() + " is " + shared.getValue());
+            assertTrue(file.executable(), shared.getKey() + " is executable");
+            assertTrue(manifest.contains(Manifest.sha256(file.content()) + "  " + shared.getKey() + "\n"),
+                    scenario.getFileName() + "'s " + Manifest.FILE + " pins " + shared.getKey());
         }
     }
 
@@ -80,6 +114,25 @@ class GoldenExamplesTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("scenarios")
     void anotherProcessWithOtherDefaultsRendersTheSameBytes(Path scenario) throws Exception {
+        // A copy of the scenario with the shared scripts in place (the goldens pin them by digest only).
+        Path copy = Files.createTempDirectory("claude-devc-golden-");
+        try (Stream<Path> files = Files.walk(scenario)) {
+            for (Path f : files.toList()) {
+                Path to = copy.resolve(scenario.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(f, to, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+        Path golden = goldenDir(copy);
+        for (Map.Entry<String, String> shared : Generator.SHARED_SCRIPTS.entrySet()) {
+            Path script = Files.copy(TestPaths.projectRoot().resolve(shared.getValue()), golden.resolve(shared.getKey()),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            script.toFile().setExecutable(true, false);
+        }
+        scenario = copy;
         Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
         Process p = new ProcessBuilder(javaBin.toString(), "-Duser.language=tr", "-Duser.country=TR",
                 "-Duser.timezone=Pacific/Kiritimati", "-Dfile.encoding=ISO-8859-1", "-cp",
