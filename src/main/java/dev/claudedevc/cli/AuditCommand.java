@@ -9,7 +9,7 @@ import dev.claudedevc.docker.DockerEngine;
 import dev.claudedevc.docker.DockerEngines;
 import dev.claudedevc.docker.RunningContainer;
 import dev.claudedevc.docker.ExecResult;
-import dev.claudedevc.generate.FirewallPolicy;
+import dev.claudedevc.policy.EffectivePolicy;
 import dev.claudedevc.generate.Generator;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -75,7 +75,7 @@ final class AuditCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Workspace workspace = Workspace.open(project);
-        FirewallPolicy policy = FirewallPolicy.of(workspace.loaded().descriptor(), workspace.generator().presets());
+        EffectivePolicy policy = workspace.policy();
         if (source.container == null && source.log == null) {
             source.container = projectContainer(workspace.projectDir());
         }
