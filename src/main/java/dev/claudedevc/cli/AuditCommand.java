@@ -69,8 +69,8 @@ final class AuditCommand implements Callable<Integer> {
             description = "A copy of 'claude-devc-firewall status' run as root, with --log.")
     Path status;
 
-    @Option(names = "--json", description = "Print the result as JSON.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @Override
     public Integer call() {
@@ -134,7 +134,7 @@ final class AuditCommand implements Callable<Integer> {
 
     private void print(Auditor.Report report, FirewallStatus firewall) {
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (json.enabled()) {
             Map<String, Object> result = new LinkedHashMap<>();
             if (firewall != null) {
                 result.put("firewall", Map.of("result", firewall.result(), "inForce", firewall.inForce(),
@@ -144,7 +144,8 @@ final class AuditCommand implements Callable<Integer> {
             result.put("proposals", report.proposals());
             result.put("denied", report.denied());
             result.put("notes", report.notes());
-            Output.json(out, result);
+            JsonOption.print(out, firewall != null && !firewall.inForce() ? "not-in-force"
+                    : report.proposals().isEmpty() ? "nothing-to-propose" : "proposals", result);
             return;
         }
         PrintWriter err = spec.commandLine().getErr();

@@ -82,8 +82,8 @@ final class BuildCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No progress; a failing step's output is still shown.")
     boolean quiet;
 
-    @Option(names = "--json", description = "Print the result as JSON.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     /** The tag {@code build} gives and {@code verify} looks for when none is named. */
     static String defaultTag(Descriptor descriptor) {
@@ -161,14 +161,14 @@ final class BuildCommand implements Callable<Integer> {
         }
         long millis = (System.nanoTime() - started) / 1_000_000;
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (json.enabled()) {
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("image", imageTag);
             result.put("id", image.id());
             result.put("tags", image.tags());
             result.put("labels", new TreeMap<>(image.labels()));
             result.put("millis", millis);
-            Output.json(out, result);
+            JsonOption.print(out, "built", result);
         } else {
             out.println("built " + imageTag + " " + image.id());
         }

@@ -51,8 +51,8 @@ final class InspectCommand implements Callable<Integer> {
             description = "The running dev container to inspect.")
     String container;
 
-    @Option(names = "--json", description = "Print the result as JSON.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @Override
     public Integer call() {
@@ -131,7 +131,7 @@ final class InspectCommand implements Callable<Integer> {
 
     private void print(Inspector.Report report) {
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (json.enabled()) {
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("container", container);
             result.put("high", report.count(Inspector.Severity.HIGH));
@@ -144,7 +144,7 @@ final class InspectCommand implements Callable<Integer> {
                 m.put("fix", f.fix());
                 return m;
             }).toList());
-            Output.json(out, result);
+            JsonOption.print(out, report.anyHigh() ? "fail" : "pass", result);
             return;
         }
         int subject = Math.min(48, report.findings().stream().mapToInt(f -> f.subject().length()).max().orElse(7));

@@ -54,8 +54,8 @@ final class ValidateCommand implements Callable<Integer> {
             + "the Dev Containers tools do at every start, and check the result.")
     String image;
 
-    @Option(names = "--json", description = "Print the result as JSON.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     /** One check and its outcome. */
     record Check(String name, String source, List<String> problems) {
@@ -157,13 +157,13 @@ final class ValidateCommand implements Callable<Integer> {
 
     private void print(List<Check> checks, List<String> warnings) {
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (json.enabled()) {
             Map<String, Object> result = new LinkedHashMap<>();
-            result.put("valid", checks.stream().allMatch(c -> c.problems().isEmpty()));
             result.put("checks", checks.stream().map(c -> Map.of("name", c.name(), "source", c.source(),
                     "ok", c.problems().isEmpty(), "problems", c.problems())).toList());
             result.put("warnings", warnings);
-            Output.json(out, result);
+            JsonOption.print(out, checks.stream().allMatch(c -> c.problems().isEmpty()) ? "valid"
+                    : "invalid", result);
             return;
         }
         for (Check check : checks) {

@@ -81,8 +81,8 @@ final class VerifyCommand implements Callable<Integer> {
             + "connect through the firewall (they are probed by default).")
     boolean offline;
 
-    @Option(names = "--json", description = "Print one JSON outcome object instead of the table.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @Option(names = "--junit", paramLabel = "FILE", description = "Also write the results as JUnit XML to FILE.")
     Path junit;
@@ -145,8 +145,12 @@ final class VerifyCommand implements Callable<Integer> {
             }
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.print(json ? Reports.json(report) : Reports.table(report));
-        out.flush();
+        if (json.enabled()) {
+            JsonOption.print(out, report.passed() ? "pass" : "fail", Reports.data(report));
+        } else {
+            out.print(Reports.table(report));
+            out.flush();
+        }
         if (!report.passed()) {
             throw new ClaudeDevcException(ClaudeDevcException.Kind.VERIFICATION_FAILED, report.failures().size()
                     + " probe(s) failed: " + report.failures().stream().map(ProbeResult::id)
