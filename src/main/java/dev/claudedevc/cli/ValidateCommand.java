@@ -6,7 +6,6 @@ import dev.claudedevc.generate.Drift;
 import dev.claudedevc.generate.GeneratedTree;
 import dev.claudedevc.generate.Generator;
 import dev.claudedevc.docker.DockerEngine;
-import dev.claudedevc.docker.DockerEngines;
 import dev.claudedevc.docker.ImageInfo;
 import dev.claudedevc.validate.BoundaryCheck;
 import dev.claudedevc.validate.DevcontainerCheck;
@@ -28,6 +27,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code validate}: the descriptor, and the rendered devcontainer.json and firewall policy. */
@@ -41,6 +41,9 @@ final class ValidateCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @ParentCommand
+    ClaudeDevcCommand root;
 
     @Mixin
     ProjectOptions project;
@@ -114,7 +117,7 @@ final class ValidateCommand implements Callable<Integer> {
         Optional<String> label;
         String origin;
         if (image != null) {
-            try (DockerEngine engine = DockerEngines.connect()) {
+            try (DockerEngine engine = root.engines().connect()) {
                 ImageInfo info = engine.image(image).orElseThrow(() -> new ClaudeDevcException(
                         ClaudeDevcException.Kind.NOT_READY, "validate --image: no local image " + image));
                 label = Optional.ofNullable(info.labels().get(MergedConfiguration.LABEL));
