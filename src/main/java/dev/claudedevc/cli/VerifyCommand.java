@@ -129,7 +129,7 @@ final class VerifyCommand implements Callable<Integer> {
             live.ifPresent(c -> err.println("verify: the running dev container " + c.name() + ", image " + imageRef));
             warnIfStale(engine, imageRef, workspace.loaded().sha256(), err);
             report = new Verifier(engine, line -> err.println("verify: " + line)).run(new VerifyRequest(imageRef,
-                    descriptor.name(), descriptor.user(), descriptor.network(), run, Optional.ofNullable(network),
+                    descriptor.name(), descriptor.user(), workspace.policy(), run, Optional.ofNullable(network),
                     internal, keep, registries, live.map(RunningContainer::id)));
         }
         if (junit != null) {
