@@ -1,5 +1,6 @@
 package dev.claudedevc.cli;
 
+import dev.claudedevc.docker.EngineFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -48,7 +49,17 @@ final class ClaudeDevcCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
+    private final EngineFactory engines;
     private boolean verbose;
+
+    ClaudeDevcCommand(EngineFactory engines) {
+        this.engines = engines;
+    }
+
+    /** Where every subcommand gets its Docker engine (through {@code @ParentCommand}). */
+    EngineFactory engines() {
+        return engines;
+    }
 
     @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Print stack traces with errors.")
     void setVerbose(boolean verbose) {

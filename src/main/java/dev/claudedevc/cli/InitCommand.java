@@ -93,8 +93,8 @@ final class InitCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Overwrite existing files.")
     boolean force;
 
-    @Option(names = "--json", description = "Print the result as JSON.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @Override
     public Integer call() {
@@ -170,8 +170,8 @@ final class InitCommand implements Callable<Integer> {
             err.println("note: the IDE does not look in " + out + "/ by itself; open it with devcontainer up "
                     + "--workspace-folder . --config " + out.file("devcontainer.json"));
         }
-        GenerateCommand.report(spec.commandLine().getOut(), written, json);
-        if (!json) {
+        Output.written(spec.commandLine().getOut(), written, json.enabled());
+        if (!json.enabled()) {
             err.println("VS Code forwards host credentials into dev containers; only your VS Code user settings stop"
                     + " it. Set these once (README, \"Forwarded credentials\"):");
             for (Forwarding.HostSetting setting : Forwarding.HOST_SETTINGS) {

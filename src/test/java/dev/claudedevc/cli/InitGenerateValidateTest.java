@@ -291,10 +291,11 @@ class InitGenerateValidateTest {
     void jsonOutputIsMachineReadable() throws IOException {
         CliRun run = CliRun.of("init", "-C", repo.toString(), "--json").exits(0);
         JsonNode result = DevcontainerCheck.parse(run.out(), "stdout");
+        assertEquals("written", result.path("outcome").asText(), run.out());
         assertTrue(result.path("files").size() >= 5, run.out());
         JsonNode check = DevcontainerCheck.parse(CliRun.of("generate", "-C", repo.toString(), "--check", "--json")
                 .exits(0).out(), "stdout");
-        assertTrue(check.path("upToDate").asBoolean(), check.toString());
+        assertEquals("up-to-date", check.path("outcome").asText(), check.toString());
     }
 
     @Test
