@@ -6,10 +6,9 @@ import dev.claudedevc.model.FirewallStatus;
 import dev.claudedevc.audit.Auditor;
 import dev.claudedevc.audit.DnsLogs;
 import dev.claudedevc.docker.DockerEngine;
-import dev.claudedevc.docker.DockerEngines;
 import dev.claudedevc.docker.RunningContainer;
 import dev.claudedevc.docker.ExecResult;
-import dev.claudedevc.generate.FirewallPolicy;
+import dev.claudedevc.policy.EffectivePolicy;
 import dev.claudedevc.generate.Generator;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -26,6 +25,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code audit}: proposes allowlist additions from what the firewall blocked (or would block, in audit mode). */
@@ -48,6 +48,9 @@ final class AuditCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @ParentCommand
+    ClaudeDevcCommand root;
+
     @Mixin
     ProjectOptions project;
 
@@ -69,26 +72,51 @@ final class AuditCommand implements Callable<Integer> {
             description = "A copy of 'claude-devc-firewall status' run as root, with --log.")
     Path status;
 
-    @Option(names = "--json", description = "Print the result as JSON.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @Override
     public Integer call() {
         Workspace workspace = Workspace.open(project);
-        FirewallPolicy policy = FirewallPolicy.of(workspace.loaded().descriptor(), workspace.generator().presets());
-        if (source.container == null && source.log == null) {
-            source.container = projectContainer(workspace.projectDir());
+        EffectivePolicy policy = workspace.policy();
+        String[] records;
+        String applyLine;
+        String target = null;
+        if (source.log != null) {
+            records = fromFiles();
+            applyLine = "claude-devc apply" + projectOption(workspace) + " --container NAME";
+        } else {
+            try (DockerEngine engine = root.engines().connect()) {
+                boolean byLabels = source.container == null;
+                RunningContainer found = DevContainers.find(engine, byLabels ? "" : source.container, workspace);
+                if (byLabels) {
+                    spec.commandLine().getErr().println("dev container for " + workspace.projectDir() + ": "
+                            + found.name());
+                }
+                target = byLabels ? found.name() : source.container;
+                records = fromContainer(engine, found.id());
+                applyLine = "claude-devc apply" + projectOption(workspace)
+                        + (byLabels ? "" : " --container " + found.name());
+            }
         }
-        String[] records = source.container != null ? fromContainer(source.container) : fromFiles();
         Auditor.Report report = Auditor.audit(policy, records[0], records[1]);
         // A live container's firewall must be in force; copied files may come from anywhere, so only then.
-        FirewallStatus firewall = source.container != null ? FirewallStatus.parse(records[1]) : null;
-        print(report, firewall);
+        FirewallStatus firewall = target != null ? FirewallStatus.parse(records[1]) : null;
+        print(report, firewall, target, applyLine);
         if (firewall != null && !firewall.inForce()) {
             throw new ClaudeDevcException(ClaudeDevcException.Kind.VERIFICATION_FAILED, "the firewall in "
-                    + source.container + " is " + firewall.summary());
+                    + target + " is " + firewall.summary());
         }
         return ExitCodes.OK;
+    }
+
+    /** {@code -C DIR} for another folder than the current one (quoted for a POSIX shell when it needs it). */
+    private static String projectOption(Workspace workspace) {
+        if (workspace.projectDir().equals(Path.of("").toAbsolutePath().normalize())) {
+            return "";
+        }
+        String dir = Output.display(workspace.projectDir());
+        return " -C " + (dir.matches("[A-Za-z0-9_./@%+=:,-]+") ? dir : "'" + dir.replace("'", "'\\''") + "'");
     }
 
     private String[] fromFiles() {
@@ -103,38 +131,23 @@ final class AuditCommand implements Callable<Integer> {
                 file.toString()), StandardCharsets.UTF_8);
     }
 
-    /**
-     * The project's running dev container: the one whose devcontainer.local_folder label is the project folder
-     * (the Dev Containers CLI and VS Code set it, with {@code devcontainer.config_file}), so no name is needed.
-     */
-    private String projectContainer(Path projectDir) {
-        try (DockerEngine engine = DockerEngines.connect()) {
-            RunningContainer found = DevContainers.forFolder(engine, projectDir,
-                    projectDir.resolve(".devcontainer/devcontainer.json").toString());
-            spec.commandLine().getErr().println("dev container for " + projectDir + ": " + found.name());
-            return found.id();
+    /** The log and its rotated files through the engine's archive endpoint (nothing runs for it), and the status. */
+    private static String[] fromContainer(DockerEngine engine, String container) {
+        String logDir = DNS_LOG.substring(0, DNS_LOG.lastIndexOf('/'));
+        Map<String, byte[]> files = engine.readFiles(container, logDir, MAX_LOG_BYTES);
+        String log = DnsLogs.joined(files);
+        if (!DnsLogs.hasLog(files)) {
+            throw new ClaudeDevcException(ClaudeDevcException.Kind.IO, "cannot read " + DNS_LOG + " in "
+                    + container + " (is it a claude-devc container whose firewall ran?)");
         }
+        ExecResult status = engine.exec(container, "root", List.of(Generator.FIREWALL_PATH, "status"),
+                Duration.ofSeconds(30));
+        return new String[] {log, status.output()};
     }
 
-    private static String[] fromContainer(String container) {
-        try (DockerEngine engine = DockerEngines.connect()) {
-            // The log and its rotated files, through the engine's archive endpoint (nothing runs in the container).
-            String logDir = DNS_LOG.substring(0, DNS_LOG.lastIndexOf('/'));
-            Map<String, byte[]> files = engine.readFiles(container, logDir, MAX_LOG_BYTES);
-            String log = DnsLogs.joined(files);
-            if (!DnsLogs.hasLog(files)) {
-                throw new ClaudeDevcException(ClaudeDevcException.Kind.IO, "cannot read " + DNS_LOG + " in "
-                        + container + " (is it a claude-devc container whose firewall ran?)");
-            }
-            ExecResult status = engine.exec(container, "root", List.of(Generator.FIREWALL_PATH, "status"),
-                    Duration.ofSeconds(30));
-            return new String[] {log, status.output()};
-        }
-    }
-
-    private void print(Auditor.Report report, FirewallStatus firewall) {
+    private void print(Auditor.Report report, FirewallStatus firewall, String target, String applyLine) {
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (json.enabled()) {
             Map<String, Object> result = new LinkedHashMap<>();
             if (firewall != null) {
                 result.put("firewall", Map.of("result", firewall.result(), "inForce", firewall.inForce(),
@@ -144,12 +157,16 @@ final class AuditCommand implements Callable<Integer> {
             result.put("proposals", report.proposals());
             result.put("denied", report.denied());
             result.put("notes", report.notes());
-            Output.json(out, result);
+            if (!report.proposals().isEmpty()) {
+                result.put("apply", applyLine);
+            }
+            JsonOption.print(out, firewall != null && !firewall.inForce() ? "not-in-force"
+                    : report.proposals().isEmpty() ? "nothing-to-propose" : "proposals", result);
             return;
         }
         PrintWriter err = spec.commandLine().getErr();
         if (firewall != null) {
-            err.println("firewall in " + source.container + ": " + firewall.summary());
+            err.println("firewall in " + target + ": " + firewall.summary());
         }
         if (report.proposals().isEmpty()) {
             out.println("nothing to propose: no blocked name or connection outside the allowlist was recorded");
@@ -162,6 +179,9 @@ final class AuditCommand implements Callable<Integer> {
             out.println("network:");
             out.println("  allowedDomains:");
             report.proposals().forEach(p -> out.println("    - \"" + p.entry() + "\""));
+            out.println();
+            out.println("# Then let the running container use it, without a rebuild (the next build bakes it in):");
+            out.println(applyLine);
         }
         report.denied().forEach((name, hits) -> err.println("kept closed by deniedDomains: " + name + " (" + hits
                 + " lookup(s))"));

@@ -10,7 +10,6 @@ import dev.claudedevc.docker.BuildListener;
 import dev.claudedevc.docker.BuildRequest;
 import dev.claudedevc.docker.BuildStep;
 import dev.claudedevc.docker.DockerEngine;
-import dev.claudedevc.docker.DockerEngines;
 import dev.claudedevc.docker.EngineException;
 import dev.claudedevc.docker.ImageInfo;
 import dev.claudedevc.model.Descriptor;
@@ -29,6 +28,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
@@ -43,25 +43,14 @@ import picocli.CommandLine.Spec;
                 + "(one line per step) goes to stderr."})
 final class BuildCommand implements Callable<Integer> {
 
-    static final String LABEL_PROJECT = "dev.claudedevc.project";
-    static final String LABEL_DESCRIPTOR = "dev.claudedevc.descriptor-sha256";
-    static final String LABEL_VERSION = "dev.claudedevc.version";
-    /** The Dockerfile's first line declares this; overriding it swaps the base image. */
-    static final String BASE_IMAGE_ARG = "CLAUDE_DEVC_BASE_IMAGE";
-
-    /**
-     * An image reference as Docker parses it: an optional registry (a host with a dot or a port, or
-     * {@code localhost}), lower-case path components, an optional tag and digest.
-     */
-    static final Pattern IMAGE_REFERENCE = Pattern.compile(
-            "(?:(?:localhost|[a-zA-Z0-9-]+(?:\\.[a-zA-Z0-9-]+)+)(?::[0-9]{1,5})?/|[a-zA-Z0-9-]+:[0-9]{1,5}/)?"
-                    + "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*"
-                    + "(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[0-9a-f]{64})?");
     private static final Pattern ARG_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
     private static final int STEP_WIDTH = 110;
 
     @Spec
     CommandSpec spec;
+
+    @ParentCommand
+    ClaudeDevcCommand root;
 
     @Mixin
     ProjectOptions project;
@@ -70,7 +59,7 @@ final class BuildCommand implements Callable<Integer> {
     boolean noCache;
 
     @Option(names = "--base-image", paramLabel = "IMAGE",
-            description = "Build FROM this local image instead of the descriptor's (sets " + BASE_IMAGE_ARG + ").")
+            description = "Build FROM this local image instead of the descriptor's (sets " + Images.BASE_IMAGE_ARG + ").")
     String baseImage;
 
     @Option(names = "--build-arg", paramLabel = "NAME=VALUE", description = "A Dockerfile ARG value (repeatable).")
@@ -82,13 +71,8 @@ final class BuildCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No progress; a failing step's output is still shown.")
     boolean quiet;
 
-    @Option(names = "--json", description = "Print the result as JSON.")
-    boolean json;
-
-    /** The tag {@code build} gives and {@code verify} looks for when none is named. */
-    static String defaultTag(Descriptor descriptor) {
-        return "claude-devc/" + descriptor.name() + ":latest";
-    }
+    @Mixin
+    JsonOption json;
 
     @Override
     public Integer call() {
@@ -101,11 +85,11 @@ final class BuildCommand implements Callable<Integer> {
             args.put(name, value);
         });
         if (baseImage != null) {
-            if (args.containsKey(BASE_IMAGE_ARG)) {
+            if (args.containsKey(Images.BASE_IMAGE_ARG)) {
                 throw new ParameterException(spec.commandLine(),
-                        "--base-image and --build-arg " + BASE_IMAGE_ARG + " set the same thing; give one");
+                        "--base-image and --build-arg " + Images.BASE_IMAGE_ARG + " set the same thing; give one");
             }
-            args.put(BASE_IMAGE_ARG, checkedReference("--base-image", baseImage));
+            args.put(Images.BASE_IMAGE_ARG, checkedReference("--base-image", baseImage));
         }
 
         Workspace workspace = Workspace.open(project);
@@ -117,21 +101,21 @@ final class BuildCommand implements Callable<Integer> {
         }
         checkLocalCertificates(context.resolve(Generator.LOCAL_CA_DIR));
         if (imageTag == null) {
-            imageTag = defaultTag(descriptor);
+            imageTag = Images.defaultTag(descriptor);
         }
         proxyArgs(descriptor).forEach(args::putIfAbsent);
         Map<String, String> labels = new LinkedHashMap<>();
-        labels.put(LABEL_PROJECT, descriptor.name());
-        labels.put(LABEL_DESCRIPTOR, workspace.loaded().sha256());
-        labels.put(LABEL_VERSION, Version.current());
+        labels.put(Images.LABEL_PROJECT, descriptor.name());
+        labels.put(Images.LABEL_DESCRIPTOR, workspace.loaded().sha256());
+        labels.put(Images.LABEL_VERSION, Version.current());
 
         PrintWriter err = spec.commandLine().getErr();
         long started = System.nanoTime();
         ImageInfo image;
-        try (DockerEngine engine = DockerEngines.connect()) {
+        try (DockerEngine engine = root.engines().connect()) {
             if (!quiet) {
                 err.println("build: " + imageTag + " from " + Output.display(context) + " on " + engine.endpoint()
-                        + (args.containsKey(BASE_IMAGE_ARG) ? " (base image " + args.get(BASE_IMAGE_ARG) + ")" : ""));
+                        + (args.containsKey(Images.BASE_IMAGE_ARG) ? " (base image " + args.get(Images.BASE_IMAGE_ARG) + ")" : ""));
             }
             // The classic builder would try a registry for a missing FROM image, with an error that hides the cause.
             for (String base : DockerfileCheck.baseImages(dockerfileText(context), args)) {
@@ -161,14 +145,14 @@ final class BuildCommand implements Callable<Integer> {
         }
         long millis = (System.nanoTime() - started) / 1_000_000;
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (json.enabled()) {
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("image", imageTag);
             result.put("id", image.id());
             result.put("tags", image.tags());
             result.put("labels", new TreeMap<>(image.labels()));
             result.put("millis", millis);
-            Output.json(out, result);
+            JsonOption.print(out, "built", result);
         } else {
             out.println("built " + imageTag + " " + image.id());
         }
@@ -194,7 +178,7 @@ final class BuildCommand implements Callable<Integer> {
     }
 
     private String checkedReference(String option, String reference) {
-        if (!IMAGE_REFERENCE.matcher(reference).matches() || reference.length() > 255) {
+        if (!Images.IMAGE_REFERENCE.matcher(reference).matches() || reference.length() > 255) {
             throw new ParameterException(spec.commandLine(), option + ": not an image reference: " + reference);
         }
         return reference;

@@ -83,7 +83,7 @@ final class CaCommand implements Callable<Integer> {
                 out.add(new GeneratedFile(Generator.LOCAL_CA_DIR + "/" + name + ".crt",
                         pem.getBytes(java.nio.charset.StandardCharsets.US_ASCII), false));
             }
-            GenerateCommand.report(spec.commandLine().getOut(), TreeWriter.write(workspace.outputDir(), out, force),
+            Output.written(spec.commandLine().getOut(), TreeWriter.write(workspace.outputDir(), out, force),
                     false);
             spec.commandLine().getErr().println("next: claude-devc build (these stay on this machine: "
                     + Output.display(workspace.outputDir().resolve(Generator.LOCAL_CA_DIR)) + " is git-ignored)");

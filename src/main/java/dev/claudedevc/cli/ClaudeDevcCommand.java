@@ -1,5 +1,6 @@
 package dev.claudedevc.cli;
 
+import dev.claudedevc.docker.EngineFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -20,6 +21,7 @@ import picocli.CommandLine.Spec;
             BuildCommand.class,
             VerifyCommand.class,
             AuditCommand.class,
+            CheckCommand.class,
             InspectCommand.class,
             PresetsCommand.class,
             SchemaCommand.class,
@@ -40,7 +42,8 @@ import picocli.CommandLine.Spec;
             "8:image build failed",
             "9:verification failed (a probe did not match)",
             "10:file system error",
-            "11:an earlier step has not run (generate before build, build before verify)"
+            "11:an earlier step has not run (generate before build, build before verify)",
+            "12:check: the destination is denied"
         },
         footer = "%nResults go to stdout, progress and errors to stderr. See README.md for the descriptor reference.")
 final class ClaudeDevcCommand implements Runnable {
@@ -48,7 +51,17 @@ final class ClaudeDevcCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
+    private final EngineFactory engines;
     private boolean verbose;
+
+    ClaudeDevcCommand(EngineFactory engines) {
+        this.engines = engines;
+    }
+
+    /** Where every subcommand gets its Docker engine (through {@code @ParentCommand}). */
+    EngineFactory engines() {
+        return engines;
+    }
 
     @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Print stack traces with errors.")
     void setVerbose(boolean verbose) {

@@ -39,8 +39,8 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Overwrite files even if they were edited by hand.")
     boolean force;
 
-    @Option(names = "--json", description = "Print the result as JSON.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @Override
     public Integer call() {
@@ -51,12 +51,11 @@ final class GenerateCommand implements Callable<Integer> {
                 .forEach(w -> spec.commandLine().getErr().println("warning: " + w));
         if (check) {
             List<Drift.Difference> drift = Drift.check(workspace.outputDir(), tree);
-            if (json) {
+            if (json.enabled()) {
                 Map<String, Object> result = new LinkedHashMap<>();
-                result.put("upToDate", drift.isEmpty());
                 result.put("drifted", drift.stream().map(Drift.Difference::path).toList());
                 result.put("diff", drift.stream().map(Drift.Difference::diff).reduce("", String::concat));
-                Output.json(out, result);
+                JsonOption.print(out, drift.isEmpty() ? "up-to-date" : "drifted", result);
             } else {
                 drift.forEach(d -> out.print(d.diff()));
                 out.flush();
@@ -67,31 +66,19 @@ final class GenerateCommand implements Callable<Integer> {
                         + String.join(", ", drift.stream().map(Drift.Difference::path).toList())
                         + " (run claude-devc generate)");
             }
-            if (!json) {
+            if (!json.enabled()) {
                 spec.commandLine().getErr().println("up to date: " + Output.display(workspace.outputDir()));
             }
             return ExitCodes.OK;
         }
         List<TreeWriter.Written> written = TreeWriter.write(workspace.outputDir(), new ArrayList<>(tree.files()),
                 force, Manifest.read(workspace.outputDir()));
-        report(out, written, json);
+        Output.written(out, written, json.enabled());
         for (dev.claudedevc.model.McpServer server : workspace.loaded().descriptor().network().mcpServers()) {
             spec.commandLine().getErr().println(server.isRemote()
                     ? "mcp: allowed " + server.host().orElseThrow() + " (from .mcp.json server " + server.name() + ")"
                     : "mcp: .mcp.json server " + server.name() + " (stdio) runs inside the box, behind the firewall");
         }
         return ExitCodes.OK;
-    }
-
-    static void report(PrintWriter out, List<TreeWriter.Written> written, boolean json) {
-        if (json) {
-            Output.json(out, Map.of("files", written.stream().map(w -> Map.of(
-                    "path", Output.display(w.path()),
-                    "outcome", w.outcome().name().toLowerCase(java.util.Locale.ROOT))).toList()));
-            return;
-        }
-        for (TreeWriter.Written w : written) {
-            out.printf("%-9s %s%n", w.outcome().name().toLowerCase(java.util.Locale.ROOT), Output.display(w.path()));
-        }
     }
 }

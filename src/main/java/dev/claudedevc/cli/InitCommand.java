@@ -5,6 +5,7 @@ import dev.claudedevc.assets.Assets;
 import dev.claudedevc.descriptor.DescriptorReader;
 import dev.claudedevc.descriptor.LoadedDescriptor;
 import dev.claudedevc.descriptor.PresetCatalog;
+import dev.claudedevc.policy.EffectivePolicy;
 import dev.claudedevc.descriptor.Syntax;
 import dev.claudedevc.generate.GeneratedFile;
 import dev.claudedevc.generate.Generator;
@@ -13,7 +14,6 @@ import dev.claudedevc.generate.Manifest;
 import dev.claudedevc.generate.TreeWriter;
 import dev.claudedevc.model.OutputFolder;
 import dev.claudedevc.descriptor.ToolchainDetector;
-import dev.claudedevc.model.Ecosystem;
 import dev.claudedevc.model.ToolchainVersion;
 import dev.claudedevc.render.MustacheTemplateRenderer;
 import java.io.PrintWriter;
@@ -65,7 +65,7 @@ final class InitCommand implements Callable<Integer> {
     String image;
 
     @Option(names = "--user", paramLabel = "USER", description = "Container user (default: "
-            + Ecosystem.OFFICIAL_IMAGE_USER + " on an official image, else " + DescriptorReader.DEFAULT_USER + ").")
+            + "the official image's user, vscode or node, else " + DescriptorReader.DEFAULT_USER + ").")
     String user;
 
     @Option(names = "--toolchain-source", paramLabel = "SOURCE", defaultValue = "official-image",
@@ -94,8 +94,8 @@ final class InitCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Overwrite existing files.")
     boolean force;
 
-    @Option(names = "--json", description = "Print the result as JSON.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @Override
     public Integer call() {
@@ -132,13 +132,12 @@ final class InitCommand implements Callable<Integer> {
 
         // Validate what we are about to write exactly as a later read will: a bad flag fails here, writing nothing.
         DescriptorReader reader = new DescriptorReader(catalog);
-        LoadedDescriptor loaded = new LoadedDescriptor(descriptorFile, reader.parse(descriptorBytes, descriptorFile),
-                "");
-        Generator generator = new Generator(assets, catalog);
+        LoadedDescriptor loaded = reader.load(descriptorBytes, descriptorFile);
+        Generator generator = new Generator(assets);
         List<GeneratedFile> files = new ArrayList<>();
         files.add(new GeneratedFile(dir.relativize(descriptorFile).toString(), descriptorBytes, false));
         OutputFolder out = loaded.descriptor().output();
-        Workspace.render(generator, loaded).files().forEach(f -> files.add(new GeneratedFile(
+        Workspace.render(generator, loaded, EffectivePolicy.of(loaded, catalog)).files().forEach(f -> files.add(new GeneratedFile(
                 out.file(f.path()), f.content(), f.executable())));
         List<TreeWriter.Written> written = TreeWriter.write(dir, files, force, prefixed(out,
                 Manifest.read(out.in(dir))));
@@ -171,8 +170,8 @@ final class InitCommand implements Callable<Integer> {
             err.println("note: the IDE does not look in " + out + "/ by itself; open it with devcontainer up "
                     + "--workspace-folder . --config " + out.file("devcontainer.json"));
         }
-        GenerateCommand.report(spec.commandLine().getOut(), written, json);
-        if (!json) {
+        Output.written(spec.commandLine().getOut(), written, json.enabled());
+        if (!json.enabled()) {
             err.println("VS Code forwards host credentials into dev containers; only your VS Code user settings stop"
                     + " it. Set these once (README, \"Forwarded credentials\"):");
             for (Forwarding.HostSetting setting : Forwarding.HOST_SETTINGS) {
@@ -283,7 +282,7 @@ final class InitCommand implements Callable<Integer> {
                 : image, Syntax.IMAGE, "--image"));
         view.put("officialImage", official ? toolchains.get(0).ecosystem().officialImage(versionOf(toolchains.get(0)))
                 .orElse("") : "");
-        view.put("user", requireMatch(user != null ? user : official ? Ecosystem.OFFICIAL_IMAGE_USER
+        view.put("user", requireMatch(user != null ? user : official ? toolchains.get(0).ecosystem().officialUser()
                 : DescriptorReader.DEFAULT_USER, Syntax.USER, "--user"));
         view.put("toolchainSource", toolchainSource);
         view.put("hasToolchains", !toolchains.isEmpty());

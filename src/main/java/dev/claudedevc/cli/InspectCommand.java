@@ -3,7 +3,6 @@ package dev.claudedevc.cli;
 import dev.claudedevc.ClaudeDevcException;
 import dev.claudedevc.descriptor.DescriptorReader;
 import dev.claudedevc.docker.DockerEngine;
-import dev.claudedevc.docker.DockerEngines;
 import dev.claudedevc.generate.Generator;
 import dev.claudedevc.docker.ExecResult;
 import dev.claudedevc.docker.RunningContainer;
@@ -27,6 +26,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code inspect}: what the agent in a running dev container can reach besides the network. */
@@ -44,6 +44,9 @@ final class InspectCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @ParentCommand
+    ClaudeDevcCommand root;
+
     @Mixin
     ProjectOptions project;
 
@@ -51,14 +54,14 @@ final class InspectCommand implements Callable<Integer> {
             description = "The running dev container to inspect.")
     String container;
 
-    @Option(names = "--json", description = "Print the result as JSON.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @Override
     public Integer call() {
         ProtectedPaths paths = protectedPaths();
         Inspector.Report report;
-        try (DockerEngine engine = DockerEngines.connect()) {
+        try (DockerEngine engine = root.engines().connect()) {
             report = Inspector.inspect(engine, container, paths);
             List<Inspector.Finding> findings = new ArrayList<>(report.findings());
             findings.addAll(mergedConfiguration(engine));
@@ -131,7 +134,7 @@ final class InspectCommand implements Callable<Integer> {
 
     private void print(Inspector.Report report) {
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (json.enabled()) {
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("container", container);
             result.put("high", report.count(Inspector.Severity.HIGH));
@@ -144,7 +147,7 @@ final class InspectCommand implements Callable<Integer> {
                 m.put("fix", f.fix());
                 return m;
             }).toList());
-            Output.json(out, result);
+            JsonOption.print(out, report.anyHigh() ? "fail" : "pass", result);
             return;
         }
         int subject = Math.min(48, report.findings().stream().mapToInt(f -> f.subject().length()).max().orElse(7));

@@ -1,6 +1,7 @@
 package dev.claudedevc.cli;
 
 import dev.claudedevc.ClaudeDevcException;
+import dev.claudedevc.docker.EngineFactory;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -25,9 +26,18 @@ public final class Main {
      * @return the exit code (see {@link ExitCodes})
      */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, out, err, EngineFactory.REAL);
+    }
+
+    /**
+     * Runs one command line against the engine {@code engines} connects to (tests pass a scripted one).
+     *
+     * @see #run(String[], PrintStream, PrintStream)
+     */
+    public static int run(String[] args, PrintStream out, PrintStream err, EngineFactory engines) {
         PrintWriter outWriter = new PrintWriter(out, true, StandardCharsets.UTF_8);
         PrintWriter errWriter = new PrintWriter(err, true, StandardCharsets.UTF_8);
-        ClaudeDevcCommand root = new ClaudeDevcCommand();
+        ClaudeDevcCommand root = new ClaudeDevcCommand(engines);
         CommandLine cli = new CommandLine(root);
         cli.setOut(outWriter);
         cli.setErr(errWriter);

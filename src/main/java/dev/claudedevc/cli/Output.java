@@ -4,7 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.PrintWriter;
+import dev.claudedevc.generate.TreeWriter;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /** Small helpers for printing results: paths relative to the working folder, JSON outcome objects. */
 final class Output {
@@ -19,6 +23,19 @@ final class Output {
             out.println(JSON.writeValueAsString(value));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** What a write did to each file: {@code written} JSON with each file's outcome, or one line per file. */
+    static void written(PrintWriter out, List<TreeWriter.Written> written, boolean json) {
+        if (json) {
+            JsonOption.print(out, "written", Map.of("files", written.stream().map(w -> Map.of(
+                    "path", display(w.path()),
+                    "outcome", w.outcome().name().toLowerCase(Locale.ROOT))).toList()));
+            return;
+        }
+        for (TreeWriter.Written w : written) {
+            out.printf("%-9s %s%n", w.outcome().name().toLowerCase(Locale.ROOT), display(w.path()));
         }
     }
 

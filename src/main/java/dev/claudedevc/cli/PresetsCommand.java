@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -30,17 +31,17 @@ final class PresetsCommand implements Callable<Integer> {
     @Option(names = "--templates", paramLabel = "DIR", description = "Include a team folder's presets/.")
     Path templates;
 
-    @Option(names = "--json", description = "Print the result as JSON.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @Override
     public Integer call() {
         PresetCatalog catalog = PresetCatalog.from(Assets.withOverrides(Optional.ofNullable(templates)));
         PrintWriter out = spec.commandLine().getOut();
         if (name == null) {
-            if (json) {
-                Output.json(out, catalog.all().stream().map(p -> Map.of("name", p.name(), "description",
-                        p.description(), "entries", p.entries().size())).toList());
+            if (json.enabled()) {
+                JsonOption.print(out, "ok", Map.of("presets", catalog.all().stream().map(p -> Map.of("name", p.name(), "description",
+                        p.description(), "entries", p.entries().size())).toList()));
             } else {
                 catalog.all().forEach(p -> out.printf("%-10s %s (%d)%n", p.name(), p.description(),
                         p.entries().size()));
@@ -50,7 +51,7 @@ final class PresetsCommand implements Callable<Integer> {
         Preset preset = catalog.get(name).orElseThrow(() -> new ClaudeDevcException(
                 ClaudeDevcException.Kind.INVALID_DESCRIPTOR, "unknown preset '" + name + "' (known: "
                         + String.join(", ", catalog.names()) + ")"));
-        if (json) {
+        if (json.enabled()) {
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("name", preset.name());
             result.put("description", preset.description());
@@ -61,7 +62,7 @@ final class PresetsCommand implements Callable<Integer> {
                     "description", g.description(), "entries", g.entries().stream()
                             .map(e -> Map.of("host", e.rule().toString(), "why", e.why())).toList())));
             result.put("optional", optional);
-            Output.json(out, result);
+            JsonOption.print(out, "ok", result);
         } else {
             out.println(preset.name() + ": " + preset.description());
             int width = preset.entries().stream().mapToInt(e -> e.rule().toString().length()).max().orElse(0);

@@ -50,7 +50,7 @@ final class TemplatesCommand implements Callable<Integer> {
             files.forEach(f -> out.println(f.path()));
             return ExitCodes.OK;
         }
-        GenerateCommand.report(out, TreeWriter.write(export.toAbsolutePath(), files, force), false);
+        Output.written(out, TreeWriter.write(export.toAbsolutePath(), files, force), false);
         spec.commandLine().getErr().println("edit what you need, delete the rest, then pass --templates "
                 + Output.display(export));
         return ExitCodes.OK;

@@ -6,7 +6,6 @@ import dev.claudedevc.generate.Drift;
 import dev.claudedevc.generate.GeneratedTree;
 import dev.claudedevc.generate.Generator;
 import dev.claudedevc.docker.DockerEngine;
-import dev.claudedevc.docker.DockerEngines;
 import dev.claudedevc.docker.ImageInfo;
 import dev.claudedevc.validate.BoundaryCheck;
 import dev.claudedevc.validate.DevcontainerCheck;
@@ -29,6 +28,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code validate}: the descriptor, and the rendered devcontainer.json and firewall policy. */
@@ -43,6 +43,9 @@ final class ValidateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @ParentCommand
+    ClaudeDevcCommand root;
+
     @Mixin
     ProjectOptions project;
 
@@ -55,8 +58,8 @@ final class ValidateCommand implements Callable<Integer> {
             + "the Dev Containers tools do at every start, and check the result.")
     String image;
 
-    @Option(names = "--json", description = "Print the result as JSON.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     /** One check and its outcome. */
     record Check(String name, String source, List<String> problems) {
@@ -65,7 +68,7 @@ final class ValidateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Workspace workspace = Workspace.open(project);
-        GeneratedTree tree = workspace.generator().generate(workspace.loaded());
+        GeneratedTree tree = workspace.generator().generate(workspace.loaded(), workspace.policy());
         List<Check> checks = new ArrayList<>();
         checks.add(new Check("descriptor", Output.display(workspace.loaded().file()), List.of()));
 
@@ -114,7 +117,7 @@ final class ValidateCommand implements Callable<Integer> {
         Optional<String> label;
         String origin;
         if (image != null) {
-            try (DockerEngine engine = DockerEngines.connect()) {
+            try (DockerEngine engine = root.engines().connect()) {
                 ImageInfo info = engine.image(image).orElseThrow(() -> new ClaudeDevcException(
                         ClaudeDevcException.Kind.NOT_READY, "validate --image: no local image " + image));
                 label = Optional.ofNullable(info.labels().get(MergedConfiguration.LABEL));
@@ -157,8 +160,11 @@ final class ValidateCommand implements Callable<Integer> {
                         + e.getMessage(), e);
             }
         }
-        return new Check("firewall policy", Output.display(workspace.outputDir()),
-                CompiledPolicyCheck.check(expected, found));
+        List<String> problems = new ArrayList<>(CompiledPolicyCheck.check(expected, found));
+        if (workspace.policy().allowsNothing()) {
+            problems.add("nothing is allowed: the container will have no egress at all (add a preset or domain)");
+        }
+        return new Check("firewall policy", Output.display(workspace.outputDir()), problems);
     }
 
     private static Source source(Workspace workspace, GeneratedTree tree, String name) {
@@ -176,13 +182,13 @@ final class ValidateCommand implements Callable<Integer> {
 
     private void print(List<Check> checks, List<String> warnings) {
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (json.enabled()) {
             Map<String, Object> result = new LinkedHashMap<>();
-            result.put("valid", checks.stream().allMatch(c -> c.problems().isEmpty()));
             result.put("checks", checks.stream().map(c -> Map.of("name", c.name(), "source", c.source(),
                     "ok", c.problems().isEmpty(), "problems", c.problems())).toList());
             result.put("warnings", warnings);
-            Output.json(out, result);
+            JsonOption.print(out, checks.stream().allMatch(c -> c.problems().isEmpty()) ? "valid"
+                    : "invalid", result);
             return;
         }
         for (Check check : checks) {

@@ -2,10 +2,8 @@ package dev.claudedevc.cli;
 
 import dev.claudedevc.ClaudeDevcException;
 import dev.claudedevc.docker.DockerEngine;
-import dev.claudedevc.docker.DockerEngines;
 import dev.claudedevc.docker.RunningContainer;
 import dev.claudedevc.model.Endpoint;
-import dev.claudedevc.verify.RegistryTargets;
 import dev.claudedevc.docker.ImageInfo;
 import dev.claudedevc.model.Descriptor;
 import dev.claudedevc.verify.ProbeResult;
@@ -28,6 +26,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
@@ -55,6 +54,9 @@ final class VerifyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @ParentCommand
+    ClaudeDevcCommand root;
+
     @Mixin
     ProjectOptions project;
 
@@ -81,8 +83,8 @@ final class VerifyCommand implements Callable<Integer> {
             + "connect through the firewall (they are probed by default).")
     boolean offline;
 
-    @Option(names = "--json", description = "Print one JSON outcome object instead of the table.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @Option(names = "--junit", paramLabel = "FILE", description = "Also write the results as JUnit XML to FILE.")
     Path junit;
@@ -98,7 +100,7 @@ final class VerifyCommand implements Callable<Integer> {
         if (network != null && !NETWORK_NAME.matcher(network).matches()) {
             throw new ParameterException(spec.commandLine(), "--network: not a network name: " + network);
         }
-        if (image != null && !BuildCommand.IMAGE_REFERENCE.matcher(image).matches()
+        if (image != null && !Images.IMAGE_REFERENCE.matcher(image).matches()
                 && !image.matches("(sha256:)?[0-9a-f]{12,64}")) {
             throw new ParameterException(spec.commandLine(), "--image: not an image reference: " + image);
         }
@@ -113,23 +115,21 @@ final class VerifyCommand implements Callable<Integer> {
         RunConfig run = RunConfig.read(workspace.outputDir().resolve("devcontainer.json"));
         PrintWriter err = spec.commandLine().getErr();
         // An --internal network verify creates has no route out: no registry could answer there.
-        List<Endpoint> registries = offline || internal ? List.of() : RegistryTargets.of(descriptor.network(),
-                workspace.generator().presets().all());
-        if (internal && !offline && !RegistryTargets.of(descriptor.network(), workspace.generator().presets().all())
-                .isEmpty()) {
+        List<Endpoint> registries = offline || internal ? List.of() : workspace.policy().registryTargets();
+        if (internal && !offline && !workspace.policy().registryTargets().isEmpty()) {
             err.println("verify: --internal: the registries are not probed (no route out); --offline says so too");
         }
 
         VerifyReport report;
-        try (DockerEngine engine = DockerEngines.connect()) {
+        try (DockerEngine engine = root.engines().connect()) {
             Optional<RunningContainer> live = container == null ? Optional.empty()
                     : Optional.of(DevContainers.find(engine, container, workspace));
             String imageRef = live.map(RunningContainer::imageId)
-                    .orElse(image == null ? BuildCommand.defaultTag(descriptor) : image);
+                    .orElse(image == null ? Images.defaultTag(descriptor) : image);
             live.ifPresent(c -> err.println("verify: the running dev container " + c.name() + ", image " + imageRef));
             warnIfStale(engine, imageRef, workspace.loaded().sha256(), err);
             report = new Verifier(engine, line -> err.println("verify: " + line)).run(new VerifyRequest(imageRef,
-                    descriptor.name(), descriptor.user(), descriptor.network(), run, Optional.ofNullable(network),
+                    descriptor.name(), descriptor.user(), workspace.policy(), run, Optional.ofNullable(network),
                     internal, keep, registries, live.map(RunningContainer::id)));
         }
         if (junit != null) {
@@ -145,8 +145,12 @@ final class VerifyCommand implements Callable<Integer> {
             }
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.print(json ? Reports.json(report) : Reports.table(report));
-        out.flush();
+        if (json.enabled()) {
+            JsonOption.print(out, report.passed() ? "pass" : "fail", Reports.data(report));
+        } else {
+            out.print(Reports.table(report));
+            out.flush();
+        }
         if (!report.passed()) {
             throw new ClaudeDevcException(ClaudeDevcException.Kind.VERIFICATION_FAILED, report.failures().size()
                     + " probe(s) failed: " + report.failures().stream().map(ProbeResult::id)
@@ -158,7 +162,7 @@ final class VerifyCommand implements Callable<Integer> {
     /** The image was built from another version of the descriptor: what is verified is not what is committed. */
     private static void warnIfStale(DockerEngine engine, String imageRef, String sha256, PrintWriter err) {
         Optional<ImageInfo> info = engine.image(imageRef);
-        Optional<String> built = info.map(i -> i.labels().get(BuildCommand.LABEL_DESCRIPTOR));
+        Optional<String> built = info.map(i -> i.labels().get(Images.LABEL_DESCRIPTOR));
         if (built.isPresent() && !built.get().equals(sha256)) {
             err.println("verify: warning: " + imageRef + " was built from another version of the descriptor "
                     + "(run claude-devc generate and build)");

@@ -1,6 +1,10 @@
 package dev.claudedevc.generate;
 
 import dev.claudedevc.model.Endpoint;
+import dev.claudedevc.model.NetworkPolicy;
+import dev.claudedevc.policy.AllowEntry;
+import dev.claudedevc.policy.EffectivePolicy;
+import dev.claudedevc.policy.PortGroup;
 import dev.claudedevc.model.ImageLayout;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,7 +29,7 @@ import java.util.TreeSet;
  * {@value #DNS_GROUP}; a line starting with {@value #IF_DOCKER_DNS} is kept only when Docker's embedded resolver
  * is an upstream, one starting with {@value #IF_LO6} only when loopback has {@code ::1}.
  *
- * <p>The input is {@link Input}, made from today's {@link FirewallPolicy} in {@link Input#of}: the one place to
+ * <p>The input is {@link Input}, made from the {@link EffectivePolicy} in {@link Input#of}: the one place to
  * change when the policy model changes. Output is deterministic: the same input gives the same bytes.
  */
 public final class FirewallCompiler {
@@ -59,26 +63,45 @@ public final class FirewallCompiler {
      * @param names          allowed names
      * @param nets           allowed ranges
      * @param denied         names answered NXDOMAIN, with their subdomains
+     * @param deniedOrigins  where each denied name came from
      * @param privateAnswers internal ranges DNS answers may open
      * @param hostPorts      ports on the gateway
      * @param verifyAllow    self-test targets that must connect
      * @param verifyDeny     self-test targets that must not
+     * @param remarks        comment lines for the header
      */
     public record Input(String project, boolean audit, boolean ipv6Filter, List<String> groups, List<Name> names,
-            List<Net> nets, List<String> denied, List<String> privateAnswers, List<Integer> hostPorts,
-            List<Endpoint> verifyAllow, List<Endpoint> verifyDeny, List<String> remarks) {
+            List<Net> nets, List<String> denied, Map<String, String> deniedOrigins, List<String> privateAnswers,
+            List<Integer> hostPorts, List<Endpoint> verifyAllow, List<Endpoint> verifyDeny, List<String> remarks) {
 
         /**
-         * From today's policy; {@code origin} names where an entry came from ("preset npm", a key path);
-         * {@code remarks} are comment lines for the header (e.g. MCP servers that need no host).
+         * From the effective policy: its port groups, each entry with the provenance of every source that named it
+         * ({@code preset npm: registry.npmjs.org}, {@code claude-devc.yaml:14:7}). The one place that knows the
+         * policy model's shape.
          */
-        public static Input of(String project, FirewallPolicy p, java.util.function.Function<String, String> origin,
-                List<String> remarks) {
-            return new Input(project, p.mode().equals("audit"), p.ipv6().equals("filter"), p.groups(),
-                    p.names().stream().map(n -> new Name(n.group(), n.match().equals("subdomains"), n.host(),
-                            origin.apply((n.match().equals("subdomains") ? "*." : "") + n.host()))).toList(),
-                    p.nets().stream().map(n -> new Net(n.group(), n.cidr(), origin.apply(n.cidr()))).toList(),
-                    p.denied(), p.privateAnswers(), p.hostPorts(), p.verifyAllow(), p.verifyDeny(), remarks);
+        public static Input of(String project, EffectivePolicy p) {
+            Map<String, Set<String>> origins = new TreeMap<>();
+            for (AllowEntry e : p.allowed()) {
+                origins.computeIfAbsent(e.match() + " " + e.value() + " " + e.portList(), k -> new LinkedHashSet<>())
+                        .add(e.provenance().label());
+            }
+            java.util.function.Function<AllowEntry, String> origin = e -> String.join("; ",
+                    origins.get(e.match() + " " + e.value() + " " + e.portList()));
+            List<Name> names = new ArrayList<>();
+            List<Net> nets = new ArrayList<>();
+            for (PortGroup g : p.groups()) {
+                g.names().forEach(e -> names.add(new Name(g.id(), e.match() == AllowEntry.Match.SUBDOMAINS, e.value(),
+                        origin.apply(e))));
+                g.nets().forEach(e -> nets.add(new Net(g.id(), e.value(), origin.apply(e))));
+            }
+            Map<String, String> deniedOrigins = new TreeMap<>();
+            p.denied().forEach(d -> deniedOrigins.putIfAbsent(d.host(), d.provenance().label()));
+            List<String> remarks = p.mcpServers().stream().filter(s -> !s.isRemote())
+                    .map(s -> ".mcp.json server " + s.name() + " (stdio) runs inside the box: its traffic goes"
+                            + " through this firewall").toList();
+            return new Input(project, p.mode() == NetworkPolicy.Mode.AUDIT, p.ipv6() == NetworkPolicy.Ipv6Mode.FILTER,
+                    p.groups().stream().map(PortGroup::portList).toList(), names, nets, p.deniedNames(),
+                    deniedOrigins, p.privateRanges(), p.hostPorts(), p.verifyAllow(), p.verifyDeny(), remarks);
         }
     }
 
@@ -129,7 +152,7 @@ public final class FirewallCompiler {
                     .append(n.origin()).append('\n');
         }
         for (String d : in.denied()) {
-            b.append("#   deny ").append(d).append("  network.deniedDomains\n");
+            b.append("#   deny ").append(d).append("  ").append(in.deniedOrigins().getOrDefault(d, "")).append('\n');
         }
         for (String remark : in.remarks()) {
             b.append("# ").append(remark).append('\n');

@@ -5,11 +5,13 @@ import dev.claudedevc.ClaudeDevcException;
 import dev.claudedevc.assets.Assets;
 import dev.claudedevc.descriptor.CaCertificates;
 import dev.claudedevc.descriptor.LoadedDescriptor;
-import dev.claudedevc.descriptor.PresetCatalog;
 import dev.claudedevc.model.ClaudeCode;
 import dev.claudedevc.model.Descriptor;
+import dev.claudedevc.model.Ecosystem;
 import dev.claudedevc.model.Forwarding;
 import dev.claudedevc.model.ProtectedPaths;
+import dev.claudedevc.policy.EffectivePolicy;
+import dev.claudedevc.policy.PortGroup;
 import dev.claudedevc.render.MustacheTemplateRenderer;
 import dev.claudedevc.render.TemplateRenderer;
 import java.io.IOException;
@@ -75,25 +77,24 @@ public final class Generator {
 
     private final Assets assets;
     private final TemplateRenderer renderer;
-    private final PresetCatalog presets;
 
-    public Generator(Assets assets, PresetCatalog presets) {
+    public Generator(Assets assets) {
         this.assets = assets;
         this.renderer = new MustacheTemplateRenderer(assets);
-        this.presets = presets;
     }
 
     /** A generator over the built-in assets, or a team folder's overrides. */
     public static Generator forTemplates(java.util.Optional<Path> templatesDir) {
-        Assets assets = Assets.withOverrides(templatesDir);
-        return new Generator(assets, PresetCatalog.from(assets));
+        return new Generator(Assets.withOverrides(templatesDir));
     }
 
-    public PresetCatalog presets() {
-        return presets;
-    }
-
-    public GeneratedTree generate(LoadedDescriptor loaded) {
+    /**
+     * The project's files.
+     *
+     * @param loaded the descriptor
+     * @param policy its effective policy, resolved with the presets of the same assets
+     */
+    public GeneratedTree generate(LoadedDescriptor loaded, EffectivePolicy policy) {
         Descriptor d = loaded.descriptor();
         GeneratedTree tree = new GeneratedTree();
         ProtectedPaths paths = protectedPaths(loaded);
@@ -103,7 +104,6 @@ public final class Generator {
                 + ImageLayout.HOST_RUN_DIR + "/\n" + GITIGNORE, false));
         tree.add(dockerfile(d));
         SHARED_SCRIPTS.forEach((name, asset) -> tree.add(script(asset, name)));
-        FirewallPolicy policy = FirewallPolicy.of(d, presets);
         compiledPolicy(d, policy).forEach(tree::add);
         tree.add(ManagedSettings.render(d, policy, paths));
         if (d.claudeCode().sandbox()) {
@@ -231,8 +231,11 @@ public final class Generator {
         Map<String, String> homeEnv = new TreeMap<>();
         d.toolchains().list().forEach(t -> t.ecosystem().homeEnvironment()
                 .forEach((k, v) -> homeEnv.put(k, d.home() + "/" + v)));
+        view.put("hasHomeEnv", !homeEnv.isEmpty());
         view.put("homeEnv", homeEnv.entrySet().stream().map(e -> Map.of("name", e.getKey(), "value", e.getValue()))
                 .toList());
+        view.put("rustToolchain", d.toolchains().fromBaseImage().filter(t -> t.ecosystem() == Ecosystem.RUST)
+                .map(t -> List.of(Map.of("version", t.version().toString()))).orElse(List.of()));
         view.put("sudoCommands", ImageLayout.SUDO_COMMANDS.stream().map(c -> Map.of("command", c)).toList());
         return GeneratedFile.text("Dockerfile", render(DOCKERFILE_TEMPLATE, view), false);
     }
@@ -244,46 +247,11 @@ public final class Generator {
     }
 
     /** The compiled policy (FirewallCompiler), each file 0644 in the output folder. */
-    private List<GeneratedFile> compiledPolicy(Descriptor d, FirewallPolicy policy) {
-        Map<String, String> origins = origins(d);
-        List<String> remarks = d.network().mcpServers().stream().filter(s -> !s.isRemote())
-                .map(s -> ".mcp.json server " + s.name() + " (stdio) runs inside the box: its traffic goes through"
-                        + " this firewall").toList();
-        FirewallCompiler.Input input = FirewallCompiler.Input.of(d.name(), policy,
-                key -> origins.getOrDefault(key, "claude-devc.yaml"), remarks);
+    private static List<GeneratedFile> compiledPolicy(Descriptor d, EffectivePolicy policy) {
         List<GeneratedFile> files = new ArrayList<>();
-        FirewallCompiler.compile(input).forEach((name, text) -> files.add(GeneratedFile.text(name, text, false)));
+        FirewallCompiler.compile(FirewallCompiler.Input.of(d.name(), policy))
+                .forEach((name, text) -> files.add(GeneratedFile.text(name, text, false)));
         return files;
-    }
-
-    /** Where each allowed entry came from, by its text ({@code *.x}, {@code host}, a CIDR): presets, keys. */
-    private Map<String, String> origins(Descriptor d) {
-        Map<String, java.util.Set<String>> by = new TreeMap<>();
-        java.util.function.BiConsumer<dev.claudedevc.model.DomainRule, String> add = (rule, origin) ->
-                by.computeIfAbsent(key(rule), k -> new java.util.LinkedHashSet<>()).add(origin);
-        for (String name : d.network().presets()) {
-            presets.get(name).ifPresent(p -> p.entries().forEach(e -> add.accept(e.rule(), "preset " + name)));
-        }
-        FirewallPolicy.nonEssentialRules(d, presets).forEach(r -> add.accept(r, "claudeCode.nonEssential"));
-        d.network().allowedDomains().forEach(r -> add.accept(r, "network.allowedDomains"));
-        d.network().mcpServers().forEach(s -> s.host().ifPresent(r -> add.accept(r, ".mcp.json server " + s.name())));
-        d.proxy().ifPresent(p -> java.util.stream.Stream.of(p.http(), p.https()).flatMap(java.util.Optional::stream)
-                .forEach(url -> add.accept(dev.claudedevc.descriptor.Syntax.domainRule(
-                        java.net.URI.create(url).getHost()), "proxy")));
-        d.network().allowedCidrs().forEach(c -> by.computeIfAbsent(c.toString(), k -> new java.util.LinkedHashSet<>())
-                .add("network.allowedCidrs"));
-        Map<String, String> out = new TreeMap<>();
-        by.forEach((k, v) -> out.put(k, String.join(", ", v)));
-        return out;
-    }
-
-    private static String key(dev.claudedevc.model.DomainRule rule) {
-        return switch (rule.kind()) {
-            case EXACT -> rule.value();
-            case SUBDOMAINS -> "*." + rule.value();
-            case IPV4 -> rule.value() + "/32";
-            case IPV6 -> rule.value() + "/128";
-        };
     }
 
     /** The certificates re-encoded (never the file's own bytes: nothing but certificates reaches the image). */
@@ -317,6 +285,7 @@ public final class Generator {
             switch (t.ecosystem()) {
                 case GO -> path.add(d.home() + "/go/bin");
                 case RUST -> path.add(d.home() + "/.cargo/bin");
+                case NODE -> path.add(d.home() + "/.npm-global/bin");
                 default -> { }
             }
         });

@@ -74,9 +74,6 @@ public final class CompiledPolicyCheck {
                         + firstDifference(want, text) + "; run claude-devc generate)");
             }
         }
-        header.filter(h -> h.contains("\ncount allowed_names 0\n") && h.contains("\ncount allowed_nets 0\n"))
-                .ifPresent(h -> problems.add("nothing is allowed: the container will have no egress at all (add a "
-                        + "preset or domain)"));
         return problems;
     }
 

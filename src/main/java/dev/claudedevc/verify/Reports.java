@@ -1,8 +1,5 @@
 package dev.claudedevc.verify;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,7 +10,7 @@ import javax.xml.stream.XMLOutputFactory;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamWriter;
 
-/** A verification report as a table for people, one JSON outcome object, or JUnit XML for CI systems. */
+/** A verification report as a table for people, data for the command's JSON result, or JUnit XML for CI systems. */
 public final class Reports {
 
     static final int OUTPUT_LINES = 15;
@@ -68,10 +65,12 @@ public final class Reports {
                 + String.format(Locale.ROOT, ", %.1f s", report.duration().toMillis() / 1000.0);
     }
 
-    /** One JSON object: the outcome, counts, and every probe. */
-    public static String json(VerifyReport report) {
+    /**
+     * The report as data for the command's JSON result (whose outcome is {@code pass} or {@code fail}, from
+     * {@link VerifyReport#passed()}): the image, the network, counts, and every probe.
+     */
+    public static Map<String, Object> data(VerifyReport report) {
         Map<String, Object> root = new LinkedHashMap<>();
-        root.put("outcome", report.passed() ? "pass" : "fail");
         root.put("image", report.image());
         root.put("imageId", report.imageId());
         Map<String, Object> network = new LinkedHashMap<>();
@@ -104,12 +103,7 @@ public final class Reports {
         }
         root.put("probes", probes);
         root.put("millis", report.duration().toMillis());
-        try {
-            return JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build()
-                    .writeValueAsString(root) + "\n";
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return root;
     }
 
     /** A JUnit XML test suite: one test case per probe, failures with their output, n/a as skipped. */

@@ -77,10 +77,10 @@ class BuildVerifyCommandTest {
     void imageReferencesFollowDockersGrammar() {
         for (String ok : new String[] {"local/debian:bookworm", "claude-devc/demo:latest", "debian",
                 "registry.example.com:5000/team/img:1.2-rc_1", "a__b/c-d.e:TAG"}) {
-            assertTrue(BuildCommand.IMAGE_REFERENCE.matcher(ok).matches(), ok);
+            assertTrue(Images.IMAGE_REFERENCE.matcher(ok).matches(), ok);
         }
         for (String bad : new String[] {"Upper/case", "a:b:c", "img:", "-lead", "a b", "x;y", "img:$(id)"}) {
-            assertTrue(!BuildCommand.IMAGE_REFERENCE.matcher(bad).matches(), bad);
+            assertTrue(!Images.IMAGE_REFERENCE.matcher(bad).matches(), bad);
         }
     }
 }

@@ -43,7 +43,7 @@ class InitGenerateValidateTest {
         String descriptor = Files.readString(repo.resolve("claude-devc.yaml"));
         assertTrue(descriptor.contains("- anthropic") && descriptor.contains("- npm"), descriptor);
         String policy = Files.readString(repo.resolve(".devcontainer/claude-devc-policy.conf"));
-        assertTrue(policy.contains("#   allow registry.npmjs.org:443,80  preset npm\n"), policy);
+        assertTrue(policy.contains("#   allow registry.npmjs.org:443,80  preset npm: registry.npmjs.org\n"), policy);
         assertTrue(Files.isExecutable(repo.resolve(".devcontainer/claude-devc-firewall.sh")));
 
         JsonNode json = DevcontainerCheck.parse(Files.readString(repo.resolve(".devcontainer/devcontainer.json")), "x");
@@ -291,10 +291,11 @@ class InitGenerateValidateTest {
     void jsonOutputIsMachineReadable() throws IOException {
         CliRun run = CliRun.of("init", "-C", repo.toString(), "--json").exits(0);
         JsonNode result = DevcontainerCheck.parse(run.out(), "stdout");
+        assertEquals("written", result.path("outcome").asText(), run.out());
         assertTrue(result.path("files").size() >= 5, run.out());
         JsonNode check = DevcontainerCheck.parse(CliRun.of("generate", "-C", repo.toString(), "--check", "--json")
                 .exits(0).out(), "stdout");
-        assertTrue(check.path("upToDate").asBoolean(), check.toString());
+        assertEquals("up-to-date", check.path("outcome").asText(), check.toString());
     }
 
     @Test
