@@ -131,7 +131,9 @@ dns_source_guard() {
 }
 
 lockdown_v4() {
-  cat <<EOF
+  local dns_guard
+  dns_guard=$(dns_source_guard)
+  printf '%s\n' "\
 *filter
 :INPUT DROP [0:0]
 :FORWARD DROP [0:0]
@@ -142,17 +144,18 @@ lockdown_v4() {
 -A OUTPUT -m addrtype ! --src-type LOCAL -m conntrack ! --ctstate RELATED -j DROP
 -A OUTPUT -d $DOCKER_DNS/32 -p tcp -j REJECT --reject-with tcp-reset
 -A OUTPUT -d $DOCKER_DNS/32 -j REJECT --reject-with icmp-port-unreachable
-$(dns_source_guard)
+$dns_guard
 -A OUTPUT -o lo -j ACCEPT
 -A OUTPUT -m conntrack --ctstate ESTABLISHED,RELATED -m connmark --mark $ALLOWED_MARK -j ACCEPT
 -A OUTPUT -p tcp -j REJECT --reject-with tcp-reset
 -A OUTPUT -j REJECT --reject-with icmp-port-unreachable
-COMMIT
-EOF
+COMMIT"
 }
 
 lockdown_v6() {
-  cat <<EOF
+  local dns_guard
+  dns_guard=$(dns_source_guard)
+  printf '%s\n' "\
 *filter
 :INPUT DROP [0:0]
 :FORWARD DROP [0:0]
@@ -161,13 +164,12 @@ lockdown_v6() {
 -A INPUT -i lo -j ACCEPT
 -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -m connmark --mark $ALLOWED_MARK -j ACCEPT
 -A OUTPUT -m addrtype ! --src-type LOCAL -m conntrack ! --ctstate RELATED -j DROP
-$(dns_source_guard)
+$dns_guard
 -A OUTPUT -o lo -j ACCEPT
 -A OUTPUT -m conntrack --ctstate ESTABLISHED,RELATED -m connmark --mark $ALLOWED_MARK -j ACCEPT
 -A OUTPUT -p tcp -j REJECT --reject-with tcp-reset
 -A OUTPUT -j REJECT --reject-with icmp6-port-unreachable
-COMMIT
-EOF
+COMMIT"
 }
 
 # IPv6 is in use when the kernel lists an IPv6 address. (/proc files have size 0: read them, do not `-s`.)
@@ -314,9 +316,32 @@ FILENAME == "-" {
     if (is_ip4(a[1]) || is_ip6(a[1])) subnets[fam_of(a[1])] = add_to(subnets[fam_of(a[1])], $4)
     next
   }
-  if ($1 == "default" && $2 == "via" && (is_ip4($3) || is_ip6($3))) {
-    gateways[fam_of($3)] = add_to(gateways[fam_of($3)], $3)
-    next
+  next
+}
+# Default gateways: /proc/net/route (hex, little-endian) and /proc/net/ipv6_route.
+function hexval(h,   i, v) {
+  v = 0
+  h = tolower(h)
+  for (i = 1; i <= length(h); i++) v = v * 16 + index("0123456789abcdef", substr(h, i, 1)) - 1
+  return v
+}
+FILENAME == "/proc/net/route" {
+  if ($2 == "00000000" && $8 == "00000000" && $3 ~ /^[0-9A-Fa-f]+$/ && length($3) == 8 && $3 != "00000000") {
+    g = hexval(substr($3, 7, 2)) "." hexval(substr($3, 5, 2)) "." hexval(substr($3, 3, 2)) "." hexval(substr($3, 1, 2))
+    gateways[4] = add_to(gateways[4], g)
+  }
+  next
+}
+FILENAME == "/proc/net/ipv6_route" {
+  if ($1 == "00000000000000000000000000000000" && $2 == "00" && $5 ~ /^[0-9a-f]+$/ && length($5) == 32 \
+    && $5 != "00000000000000000000000000000000") {
+    g = ""
+    for (i = 0; i < 8; i++) {
+      w = substr($5, i * 4 + 1, 4)
+      sub(/^0+/, "", w)
+      g = g (i ? ":" : "") (w == "" ? "0" : w)
+    }
+    gateways[6] = add_to(gateways[6], g)
   }
   next
 }
@@ -611,12 +636,11 @@ check_policy() {
       if [[ -n $out ]]; then
         ipset list -n
         ip -o addr show scope global
-        ip -4 route show default
-        ip -6 route show default
       fi
       :
     } 2>/dev/null | awk -v dir="$POLICY_DIR" -v out="$out" -v resolv="$resolv" -v dns_group="$DNS_GROUP" \
-      "$CHECK_AWK" - "$resolv" /etc/hosts /proc/net/if_inet6 "$POLICY" "${COMPILED[@]}" 2>&1
+      "$CHECK_AWK" - "$resolv" /etc/hosts /proc/net/if_inet6 /proc/net/route /proc/net/ipv6_route "$POLICY" \
+      "${COMPILED[@]}" 2>&1
   ); then
     FAIL_REASON=${msg:-the compiled policy could not be checked}
     FAIL_REASON=${FAIL_REASON//$'\n'/; }
@@ -683,7 +707,7 @@ prepare_dirs() {
     install -d -m 0755 -o root -g root "$STATE_DIR" "$LOG_DIR"
   fi
   if [[ ! -f $DNS_LOG || -L $DNS_LOG ]]; then
-    rm -f "$DNS_LOG"
+    [[ ! -e $DNS_LOG && ! -L $DNS_LOG ]] || rm -f "$DNS_LOG"
     install -m 0644 -o "$DNS_USER" -g "$DNS_GROUP" /dev/null "$DNS_LOG"
   else
     # The resolver's group: dnsmasq makes a log of another group 0660 at start, which the user could not read.
@@ -735,6 +759,16 @@ resolver_pids() {
     fi
   done
   return 0
+}
+
+# Whether the dnsmasq this apply started runs (its pid file and /proc; no process).
+resolver_started() {
+  local pid="" state comm="" _
+  read -r pid 2>/dev/null <"$RUN_DIR/dnsmasq.pid" || return 1
+  [[ $pid =~ ^[1-9][0-9]*$ ]] || return 1
+  read -r comm 2>/dev/null <"/proc/$pid/comm" || return 1
+  read -r _ _ state _ 2>/dev/null <"/proc/$pid/stat" || return 1
+  [[ $comm == dnsmasq && $state != Z && $state != X ]]
 }
 
 # Waits up to $1 seconds without a process: a read on a pipe nobody writes (only this shell holds its ends).
@@ -887,7 +921,8 @@ probe() {
   host=${host#[}
   host=${host%]}
   # shellcheck disable=SC2016 # $1 and $2 belong to the inner shell
-  timeout "$PROBE_TIMEOUT" env -i PATH="$PATH" LC_ALL=C setpriv --reuid=65534 --regid=65534 --clear-groups -- \
+  # (The environment is this script's own: sudo and the entrypoint clear the caller's; bash -p reads none of it.)
+  timeout "$PROBE_TIMEOUT" setpriv --reuid=65534 --regid=65534 --clear-groups -- \
     bash -p -c 'exec 3<>"/dev/tcp/$1/$2"' probe "$host" "$port" 2>/dev/null
 }
 
@@ -948,19 +983,20 @@ self_test() {
   fi
   if drops "$rules4" && { ((!V6_ENABLED)) || drops "$rules6"; }; then
     CHECKS+=("policy DROP ok")
-    # What status compares the kernel's tables with later (nothing changes them before the state is written).
-    digest_of "$rules4"
-    RULES4=$REPLY
+    # What status compares the kernel's tables with later (nothing changes them before the state is written):
+    # both digests from one sha256sum.
+    local sums
+    sums=$(sha256sum /dev/fd/3 /dev/fd/4 3<<<"$rules4" 4<<<"$rules6")
+    RULES4=${sums%% *}
     if ((V6_ENABLED)); then
-      digest_of "$rules6"
-      RULES6=$REPLY
+      sums=${sums#*$'\n'}
+      RULES6=${sums%% *}
     fi
   else
     CHECKS+=("policy DROP FAILED")
     rc=2
   fi
-  resolver_pids
-  if ((${#RESOLVERS[@]})); then
+  if resolver_started; then
     CHECKS+=("resolver running ok")
   else
     CHECKS+=("resolver running FAILED")
@@ -1044,7 +1080,7 @@ fixed_sets_digest() {
     /^Members:/ {m = 1; next}
     m && NF {print set, $0; next}
     /^(Type|Header):/ {sub(/ hashsize [0-9]+/, ""); sub(/ initval [0-9a-fx]+/, ""); print set, $0}' |
-    sort | sha256sum | cut -d' ' -f1
+    sort | sha256sum
 }
 
 # What status compares the kernel's sets with later (the rules' digests come from the self-test).
@@ -1052,6 +1088,7 @@ record_loaded() {
   SETS=$SET_NAMES
   # shellcheck disable=SC2086 # a list of set names
   FIXED_SETS=$(fixed_sets_digest $SETS)
+  FIXED_SETS=${FIXED_SETS%% *}
 }
 
 # The marker `wait` looks for: the policy is in force for this container start.
@@ -1278,8 +1315,10 @@ live_check() {
       PROBLEMS+=("the set $set has a timeout: its entries would expire")
     fi
   done
+  local fixed
   # shellcheck disable=SC2086 # a list of set names
-  [[ $(fixed_sets_digest ${STATE[sets]:-}) == "${STATE[fixed_sets]:-}" ]] ||
+  fixed=$(fixed_sets_digest ${STATE[sets]:-})
+  [[ ${fixed%% *} == "${STATE[fixed_sets]:-}" ]] ||
     PROBLEMS+=("the static, private or exempt sets differ from the ones the firewall loaded")
 }
 

@@ -153,8 +153,13 @@ final class ValidateCommand implements Callable<Integer> {
             expected.put(file.source(), tree.get(file.source()).orElseThrow().text());
             Path onDisk = workspace.outputDir().resolve(file.source());
             try {
-                found.put(file.source(), CompiledPolicyCheck.Found.inCheckout(Files.isRegularFile(onDisk)
-                        ? Files.readAllBytes(onDisk) : tree.get(file.source()).orElseThrow().content()));
+                // Not rendered yet: the rendered files stand in; a rendered folder must hold every one.
+                if (Files.isRegularFile(onDisk)) {
+                    found.put(file.source(), CompiledPolicyCheck.Found.inCheckout(Files.readAllBytes(onDisk)));
+                } else if (!Files.isDirectory(workspace.outputDir())) {
+                    found.put(file.source(), CompiledPolicyCheck.Found.inCheckout(
+                            tree.get(file.source()).orElseThrow().content()));
+                }
             } catch (IOException e) {
                 throw new ClaudeDevcException(ClaudeDevcException.Kind.IO, "cannot read " + onDisk + ": "
                         + e.getMessage(), e);
