@@ -14,7 +14,6 @@ import dev.claudedevc.generate.Manifest;
 import dev.claudedevc.generate.TreeWriter;
 import dev.claudedevc.model.OutputFolder;
 import dev.claudedevc.descriptor.ToolchainDetector;
-import dev.claudedevc.model.Ecosystem;
 import dev.claudedevc.model.ToolchainVersion;
 import dev.claudedevc.render.MustacheTemplateRenderer;
 import java.io.PrintWriter;
@@ -66,7 +65,7 @@ final class InitCommand implements Callable<Integer> {
     String image;
 
     @Option(names = "--user", paramLabel = "USER", description = "Container user (default: "
-            + Ecosystem.OFFICIAL_IMAGE_USER + " on an official image, else " + DescriptorReader.DEFAULT_USER + ").")
+            + "the official image's user, vscode or node, else " + DescriptorReader.DEFAULT_USER + ").")
     String user;
 
     @Option(names = "--toolchain-source", paramLabel = "SOURCE", defaultValue = "official-image",
@@ -283,7 +282,7 @@ final class InitCommand implements Callable<Integer> {
                 : image, Syntax.IMAGE, "--image"));
         view.put("officialImage", official ? toolchains.get(0).ecosystem().officialImage(versionOf(toolchains.get(0)))
                 .orElse("") : "");
-        view.put("user", requireMatch(user != null ? user : official ? Ecosystem.OFFICIAL_IMAGE_USER
+        view.put("user", requireMatch(user != null ? user : official ? toolchains.get(0).ecosystem().officialUser()
                 : DescriptorReader.DEFAULT_USER, Syntax.USER, "--user"));
         view.put("toolchainSource", toolchainSource);
         view.put("hasToolchains", !toolchains.isEmpty());

@@ -227,7 +227,7 @@ public final class DescriptorReader {
         String image = top.string("image", Syntax.IMAGE, "an image reference (e.g. debian:bookworm)")
                 .or(() -> officialImage).orElse(DEFAULT_IMAGE);
         String user = top.string("user", Syntax.USER, "a user name (lower-case, at most 32 characters)")
-                .orElse(toolchains.fromBaseImage().isPresent() ? Ecosystem.OFFICIAL_IMAGE_USER : DEFAULT_USER);
+                .orElse(toolchains.fromBaseImage().map(t -> t.ecosystem().officialUser()).orElse(DEFAULT_USER));
         if (user.equals("root")) {
             throw top.source().error(top.node("user").orElseThrow(), "user",
                     "the agent must not run as root; choose a non-root user name");

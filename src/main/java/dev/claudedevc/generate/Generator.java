@@ -7,6 +7,7 @@ import dev.claudedevc.descriptor.CaCertificates;
 import dev.claudedevc.descriptor.LoadedDescriptor;
 import dev.claudedevc.model.ClaudeCode;
 import dev.claudedevc.model.Descriptor;
+import dev.claudedevc.model.Ecosystem;
 import dev.claudedevc.model.Forwarding;
 import dev.claudedevc.model.ProtectedPaths;
 import dev.claudedevc.policy.EffectivePolicy;
@@ -223,8 +224,11 @@ public final class Generator {
         Map<String, String> homeEnv = new TreeMap<>();
         d.toolchains().list().forEach(t -> t.ecosystem().homeEnvironment()
                 .forEach((k, v) -> homeEnv.put(k, d.home() + "/" + v)));
+        view.put("hasHomeEnv", !homeEnv.isEmpty());
         view.put("homeEnv", homeEnv.entrySet().stream().map(e -> Map.of("name", e.getKey(), "value", e.getValue()))
                 .toList());
+        view.put("rustToolchain", d.toolchains().fromBaseImage().filter(t -> t.ecosystem() == Ecosystem.RUST)
+                .map(t -> List.of(Map.of("version", t.version().toString()))).orElse(List.of()));
         view.put("sudoCommands", ImageLayout.SUDO_COMMANDS.stream().map(c -> Map.of("command", c)).toList());
         return GeneratedFile.text("Dockerfile", render(DOCKERFILE_TEMPLATE, view), false);
     }
@@ -298,6 +302,7 @@ public final class Generator {
             switch (t.ecosystem()) {
                 case GO -> path.add(d.home() + "/go/bin");
                 case RUST -> path.add(d.home() + "/.cargo/bin");
+                case NODE -> path.add(d.home() + "/.npm-global/bin");
                 default -> { }
             }
         });
