@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code check}: whether the policy lets one destination out, and which entry (from where) decides. */
 @Command(name = "check", mixinStandardHelpOptions = true,
-        description = {"Says whether HOST[:PORT] is allowed, and by which entry from where.",
+        description = {"Says whether HOST[:PORT] may go out, and which entry decides it.",
             "",
             "A dry run against the project's effective policy (the descriptor with its presets, .mcp.json servers "
                 + "and proxy): nothing is built or started. The port is 443 unless given; an IPv6 address with a "
