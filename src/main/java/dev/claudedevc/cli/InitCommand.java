@@ -131,7 +131,7 @@ final class InitCommand implements Callable<Integer> {
         byte[] descriptorBytes = text.getBytes(StandardCharsets.UTF_8);
 
         // Validate what we are about to write exactly as a later read will: a bad flag fails here, writing nothing.
-        DescriptorReader reader = new DescriptorReader(catalog);
+        DescriptorReader reader = new DescriptorReader();
         LoadedDescriptor loaded = reader.load(descriptorBytes, descriptorFile);
         Generator generator = new Generator(assets);
         List<GeneratedFile> files = new ArrayList<>();

@@ -24,7 +24,7 @@ record Workspace(Path projectDir, Generator generator, LoadedDescriptor loaded, 
         Assets assets = Assets.withOverrides(options.templatesDir());
         PresetCatalog presets = PresetCatalog.from(assets);
         Path file = DescriptorReader.locate(options.projectDir(), options.descriptorFile());
-        LoadedDescriptor loaded = new DescriptorReader(presets).read(file);
+        LoadedDescriptor loaded = new DescriptorReader().read(file);
         return new Workspace(options.projectDir(), new Generator(assets), loaded, EffectivePolicy.of(loaded, presets));
     }
 

@@ -43,7 +43,7 @@ final class PolicyBuilder {
         for (int i = 0; i < names.size(); i++) {
             String key = "network.presets[" + i + "]";
             String name = names.get(i);
-            // The reader refuses names its catalog lacks; a catalog swapped in between is a located error too.
+            // The reader checks the name's syntax; whether the catalog (built-in, or a team's) has it is ours.
             Preset preset = presets.get(name).orElseThrow(() -> sources.error(key, "unknown preset '" + name
                     + "' (known: " + String.join(", ", presets.names()) + ")"));
             for (Preset.Entry entry : preset.entries()) {

@@ -217,7 +217,7 @@ class EffectivePolicyTest {
 
     @Test
     void aJsonDescriptorIsLocatedToo() {
-        var loaded = new DescriptorReader(PresetCatalog.builtIn()).load(
+        var loaded = new DescriptorReader().load(
                 "{\"name\": \"j\",\n \"network\": {\"allowedDomains\": [\"j.example.com\"]}}\n"
                         .getBytes(StandardCharsets.UTF_8), Path.of("claude-devc.json"));
         assertEquals("claude-devc.json:2:33",
