@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
             BuildCommand.class,
             VerifyCommand.class,
             AuditCommand.class,
+            CheckCommand.class,
             InspectCommand.class,
             PresetsCommand.class,
             SchemaCommand.class,
@@ -41,7 +42,8 @@ import picocli.CommandLine.Spec;
             "8:image build failed",
             "9:verification failed (a probe did not match)",
             "10:file system error",
-            "11:an earlier step has not run (generate before build, build before verify)"
+            "11:an earlier step has not run (generate before build, build before verify)",
+            "12:check: the destination is denied"
         },
         footer = "%nResults go to stdout, progress and errors to stderr. See README.md for the descriptor reference.")
 final class ClaudeDevcCommand implements Runnable {

@@ -17,6 +17,8 @@ public final class ExitCodes {
     public static final int VERIFICATION_FAILED = 9;
     public static final int IO_ERROR = 10;
     public static final int NOT_READY = 11;
+    /** {@code check}: the destination is not allowed (a result, not a failure: nothing went wrong). */
+    public static final int DENIED = 12;
 
     private ExitCodes() {
     }

@@ -5,6 +5,7 @@ import dev.claudedevc.assets.Assets;
 import dev.claudedevc.descriptor.DescriptorReader;
 import dev.claudedevc.descriptor.LoadedDescriptor;
 import dev.claudedevc.descriptor.PresetCatalog;
+import dev.claudedevc.policy.EffectivePolicy;
 import dev.claudedevc.descriptor.Syntax;
 import dev.claudedevc.generate.GeneratedFile;
 import dev.claudedevc.generate.Generator;
@@ -131,13 +132,12 @@ final class InitCommand implements Callable<Integer> {
 
         // Validate what we are about to write exactly as a later read will: a bad flag fails here, writing nothing.
         DescriptorReader reader = new DescriptorReader(catalog);
-        LoadedDescriptor loaded = new LoadedDescriptor(descriptorFile, reader.parse(descriptorBytes, descriptorFile),
-                "");
-        Generator generator = new Generator(assets, catalog);
+        LoadedDescriptor loaded = reader.load(descriptorBytes, descriptorFile);
+        Generator generator = new Generator(assets);
         List<GeneratedFile> files = new ArrayList<>();
         files.add(new GeneratedFile(dir.relativize(descriptorFile).toString(), descriptorBytes, false));
         OutputFolder out = loaded.descriptor().output();
-        Workspace.render(generator, loaded).files().forEach(f -> files.add(new GeneratedFile(
+        Workspace.render(generator, loaded, EffectivePolicy.of(loaded, catalog)).files().forEach(f -> files.add(new GeneratedFile(
                 out.file(f.path()), f.content(), f.executable())));
         List<TreeWriter.Written> written = TreeWriter.write(dir, files, force, prefixed(out,
                 Manifest.read(out.in(dir))));
