@@ -22,7 +22,8 @@ import org.testcontainers.utility.DockerImageName;
 /**
  * The Debian-package path ({@code init --toolchain-source debian}, {@code toolchains: source: debian}): a
  * repository with four ecosystems whose stated versions bookworm packages gets an image on plain Debian where the
- * agent's user runs Node.js, Python with venv, a JDK with Maven and Go from Debian packages, and git. (The official
+ * agent's user runs Node.js, Python with venv, a JDK with Maven, Go and Rust (bookworm's rustc-web 1.85) from Debian
+ * packages, and git. (The official
  * image path, per kind of repository, is {@link OfficialImageStandInsIT}; the version-conflict message is
  * InitToolchainsTest's.) The image keeps a fixed tag as a build cache: its apt layer is the slow part, and a
  * rebuild of the same Dockerfile on this engine reuses it. The container only sleeps: no network use.
@@ -47,6 +48,7 @@ class ToolchainImageIT {
                 + "</maven.compiler.release></properties></project>\n");
         Files.writeString(repo.resolve("pyproject.toml"), "[project]\nrequires-python = \">=3.10\"\n");
         Files.writeString(repo.resolve("go.mod"), "module example.test/x\n\ngo 1.19\n");
+        Files.writeString(repo.resolve("Cargo.toml"), "[package]\nname = \"x\"\nrust-version = \"1.80\"\n");
         String[] init = cli("init", "-C", repo.toString(), "--claude-install", "none", "--toolchain-source", "debian",
                 "--name", "toolchains-debian");
         assertEquals("0", init[0], init[1]);
@@ -95,6 +97,8 @@ class ToolchainImageIT {
         assertTrue(ok("dev", "javac -version").contains("javac 17"));
         assertTrue(ok("dev", "mvn --version").contains("Apache Maven 3"));
         assertTrue(ok("dev", "go version").contains("go1.19"));
+        String rust = ok("dev", "cargo --version && rustc --version");
+        assertTrue(rust.contains("cargo 1.85") && rust.contains("rustc 1.85"), "bookworm's rustc-web meets 1.80: " + rust);
         assertTrue(ok("dev", "git --version").startsWith("git version 2."));
         assertEquals("dev:dev dev:dev dev:dev", ok("root",
                 "stat -c %U:%G /home/dev/.npm /home/dev/.m2 /home/dev/go").replace('\n', ' ').strip(),
