@@ -38,10 +38,11 @@ class LayeringTest {
             Map.entry("generate", Set.of("assets", "descriptor", "model", "render")),
             Map.entry("validate", Set.of("assets", "descriptor", "generate", "model", "render")),
             Map.entry("audit", Set.of("assets", "descriptor", "generate", "model", "render")),
+            Map.entry("init", Set.of("assets", "descriptor", "generate", "model", "render", "validate")),
             Map.entry("docker", Set.of()),
             Map.entry("inspect", Set.of("docker", "model")),
             Map.entry("verify", Set.of("docker", "inspect", "model")),
-            Map.entry("cli", Set.of("assets", "audit", "descriptor", "docker", "generate", "inspect", "model",
+            Map.entry("cli", Set.of("assets", "audit", "descriptor", "docker", "generate", "init", "inspect", "model",
                     "render", "validate", "verify")));
 
     @Test
