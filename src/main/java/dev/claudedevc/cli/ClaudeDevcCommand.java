@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
             VerifyCommand.class,
             AuditCommand.class,
             InspectCommand.class,
+            ApplyCommand.class,
             PresetsCommand.class,
             SchemaCommand.class,
             TemplatesCommand.class,
@@ -41,7 +42,8 @@ import picocli.CommandLine.Spec;
             "8:image build failed",
             "9:verification failed (a probe did not match)",
             "10:file system error",
-            "11:an earlier step has not run (generate before build, build before verify)"
+            "11:an earlier step has not run (generate before build, build before verify)",
+            "12:apply: the running container did not take the new policy (it is left closed, or as it was)"
         },
         footer = "%nResults go to stdout, progress and errors to stderr. See README.md for the descriptor reference.")
 final class ClaudeDevcCommand implements Runnable {

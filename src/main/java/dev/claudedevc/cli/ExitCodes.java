@@ -17,6 +17,7 @@ public final class ExitCodes {
     public static final int VERIFICATION_FAILED = 9;
     public static final int IO_ERROR = 10;
     public static final int NOT_READY = 11;
+    public static final int APPLY_FAILED = 12;
 
     private ExitCodes() {
     }
@@ -32,6 +33,7 @@ public final class ExitCodes {
             case VERIFICATION_FAILED -> VERIFICATION_FAILED;
             case IO -> IO_ERROR;
             case NOT_READY -> NOT_READY;
+            case APPLY_FAILED -> APPLY_FAILED;
         };
     }
 }

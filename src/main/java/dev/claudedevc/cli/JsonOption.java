@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
  * <p>The outcomes (README, "JSON results"): {@code init}, {@code generate}: {@code written}; {@code generate --check}:
  * {@code up-to-date} | {@code drifted}; {@code validate}: {@code valid} | {@code invalid}; {@code build}:
  * {@code built}; {@code verify}, {@code inspect}: {@code pass} | {@code fail}; {@code audit}: {@code proposals} |
- * {@code nothing-to-propose} | {@code not-in-force}; {@code apply}: {@code applied} | {@code closed};
+ * {@code nothing-to-propose} | {@code not-in-force}; {@code apply}: {@code applied} | {@code refused} | {@code closed} |
+ * {@code open};
  * {@code presets}: {@code ok}. A new command picks its words and adds them here.
  */
 final class JsonOption {

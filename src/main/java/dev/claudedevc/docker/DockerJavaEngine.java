@@ -341,6 +341,16 @@ final class DockerJavaEngine implements DockerEngine {
     }
 
     @Override
+    public void writeFiles(String containerId, String dir, java.util.Map<String, byte[]> files) {
+        byte[] tar = BuildContext.tar(files);
+        call("copy into " + dir + " in " + containerId, () -> {
+            client.copyArchiveToContainerCmd(containerId).withRemotePath(dir).withNoOverwriteDirNonDir(true)
+                    .withCopyUIDGID(false).withTarInputStream(new java.io.ByteArrayInputStream(tar)).exec();
+            return null;
+        });
+    }
+
+    @Override
     public void execDetached(String containerId, String user, List<String> command) {
         call("exec in " + containerId, () -> {
             ExecCreateCmdResponse created = client.execCreateCmd(containerId)

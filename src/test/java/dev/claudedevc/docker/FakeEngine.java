@@ -167,6 +167,13 @@ public final class FakeEngine implements DockerEngine {
     }
 
     @Override
+    public void writeFiles(String containerId, String dir, Map<String, byte[]> files) {
+        calls.add("write " + containerId + " " + dir + " " + new java.util.TreeSet<>(files.keySet()));
+        Map<String, byte[]> into = written.computeIfAbsent(containerId, c -> new LinkedHashMap<>());
+        files.forEach((path, content) -> into.put(dir + "/" + path, content));
+    }
+
+    @Override
     public void execDetached(String containerId, String user, List<String> command) {
         throw new AssertionError("unscripted detached exec in " + containerId + ": " + command);
     }
