@@ -70,6 +70,10 @@ final class ApplyCommand implements Callable<Integer> {
             err.println("apply: " + name + ": staging " + String.join(", ", files()));
             ExecResult prepared = engine.exec(target.id(), "root", List.of(ImageLayout.INSTALL_POLICY, "prepare"),
                     PREPARE_TIMEOUT);
+            if (prepared.exitCode() == REFUSED) {
+                throw new ClaudeDevcException(ClaudeDevcException.Kind.APPLY_FAILED, "the installer in " + name
+                        + " refused to stage: " + describe(prepared) + "; nothing changed");
+            }
             if (!prepared.succeeded()) {
                 throw new ClaudeDevcException(ClaudeDevcException.Kind.NOT_READY, "cannot stage in " + name + ": "
                         + ImageLayout.INSTALL_POLICY + " prepare: " + describe(prepared) + " (an image built before "

@@ -119,6 +119,15 @@ class ApplyCommandTest {
     }
 
     @Test
+    void aStagingFolderTheInstallerRefusesStagesNothing() {
+        engine.onExec(ID, "root", PREPARE, exit(3, "claude-devc-install-policy: refused: /var/lib/claude-devc is not"
+                + " a root-owned folder only root may write; nothing was installed"));
+        CliRun run = apply().exits(ExitCodes.APPLY_FAILED);
+        assertTrue(run.err().contains("refused to stage: exit 3: "), run.err());
+        assertTrue(engine.written.isEmpty(), engine.calls.toString());
+    }
+
+    @Test
     void noRunningDevContainerIsNotReady() {
         CliRun run = apply("--container", "other").exits(ExitCodes.NOT_READY);
         assertTrue(run.err().contains("no running container other"), run.err());
