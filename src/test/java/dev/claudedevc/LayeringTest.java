@@ -35,15 +35,16 @@ class LayeringTest {
             Map.entry("assets", Set.of()),
             Map.entry("render", Set.of("assets")),
             Map.entry("descriptor", Set.of("assets", "model")),
-            Map.entry("generate", Set.of("assets", "descriptor", "model", "render")),
-            Map.entry("validate", Set.of("assets", "descriptor", "generate", "model", "render")),
-            Map.entry("audit", Set.of("assets", "descriptor", "generate", "model", "render")),
-            Map.entry("init", Set.of("assets", "descriptor", "generate", "model", "render", "validate")),
+            Map.entry("policy", Set.of("descriptor", "model")),
+            Map.entry("generate", Set.of("assets", "descriptor", "model", "policy", "render")),
+            Map.entry("validate", Set.of("assets", "descriptor", "generate", "model", "policy", "render")),
+            Map.entry("audit", Set.of("descriptor", "model", "policy")),
+            Map.entry("init", Set.of("assets", "descriptor", "generate", "model", "policy", "render", "validate")),
             Map.entry("docker", Set.of()),
             Map.entry("inspect", Set.of("docker", "model")),
-            Map.entry("verify", Set.of("docker", "inspect", "model")),
-            Map.entry("cli", Set.of("assets", "audit", "descriptor", "docker", "generate", "init", "inspect", "model",
-                    "render", "validate", "verify")));
+            Map.entry("verify", Set.of("docker", "inspect", "model", "policy")),
+            Map.entry("cli", Set.of("assets", "audit", "descriptor", "docker", "generate", "init", "inspect",
+                    "model", "policy", "render", "validate", "verify")));
 
     @Test
     void eachPackageUsesOnlyTheLayersBelowIt() {

@@ -1,6 +1,7 @@
 package dev.claudedevc.audit;
 
-import dev.claudedevc.generate.FirewallPolicy;
+import dev.claudedevc.policy.Decision;
+import dev.claudedevc.policy.EffectivePolicy;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,9 +38,8 @@ public final class Auditor {
      * @param dnsLog the resolver's log ({@code /var/log/claude-devc/dns.log})
      * @param status the output of {@code claude-devc-firewall status} run as root (holds the denied records)
      */
-    public static Report audit(FirewallPolicy policy, String dnsLog, String status) {
+    public static Report audit(EffectivePolicy policy, String dnsLog, String status) {
         FirewallRecords records = FirewallRecords.parse(dnsLog, status);
-        PolicyMatcher matcher = new PolicyMatcher(policy);
         Map<String, Proposal> proposals = new LinkedHashMap<>();
         Map<String, Integer> denied = new LinkedHashMap<>();
         List<String> notes = new ArrayList<>();
@@ -47,14 +47,15 @@ public final class Auditor {
         // Names the resolver refused (enforce) or would refuse (audit: it forwards all, so match them here).
         Map<String, Integer> blockedNames = new LinkedHashMap<>(records.refused());
         records.queried().forEach((name, hits) -> {
-            if (!matcher.allowed(name)) {
+            if (!policy.resolves(name).allowed()) {
                 blockedNames.merge(name, hits, Math::max);
             }
         });
         FirewallRecords.sortedByHits(blockedNames).forEach((name, hits) -> {
-            if (matcher.denied(name)) {
+            Decision.Verdict verdict = policy.resolves(name).verdict();
+            if (verdict == Decision.Verdict.DENIED_NAME) {
                 denied.put(name, hits);
-            } else if (!matcher.allowed(name)) {
+            } else if (verdict != Decision.Verdict.ALLOWED) {
                 proposals.put(name, new Proposal(name, "name not allowed: " + hits + " lookup(s)", hits));
             }
         });
@@ -80,15 +81,11 @@ public final class Auditor {
                 continue;
             }
             for (String name : names) {
-                if (matcher.denied(name)) {
-                    continue;
-                }
-                boolean portOpen = matcher.ports(name, policy.groups()).stream()
-                        .anyMatch(set -> List.of(set.split(",")).contains(port));
-                if (matcher.allowed(name) && !portOpen) {
+                Decision.Verdict verdict = policy.decide(name, d.port()).verdict();
+                if (verdict == Decision.Verdict.PORT_NOT_ALLOWED) {
                     proposals.putIfAbsent(name + ":" + port, new Proposal(name + ":" + port,
                             "allowed name on a port it is not allowed: " + d.packets() + " packet(s)", d.packets()));
-                } else if (!matcher.allowed(name) && !proposals.containsKey(name)) {
+                } else if (verdict == Decision.Verdict.NOT_LISTED && !proposals.containsKey(name)) {
                     proposals.put(name, new Proposal(name, "connection to its address: " + d.packets()
                             + " packet(s)", d.packets()));
                 }
@@ -96,7 +93,8 @@ public final class Auditor {
         }
         // An internal address an allowed name answered, refused before the allow sets (DNS rebinding guard).
         for (FirewallRecords.Denied d : records.privateDenied()) {
-            List<String> names = records.namesFor(d.address()).stream().filter(matcher::allowed).toList();
+            List<String> names = records.namesFor(d.address()).stream()
+                    .filter(name -> policy.resolves(name).allowed()).toList();
             if (!names.isEmpty()) {
                 String range = d.address() + (d.address().indexOf(':') >= 0 ? "/128" : "/32");
                 notes.add(d.address() + " " + d.protocol() + "/" + d.port() + " (" + d.packets() + " packet(s)), "
@@ -107,6 +105,6 @@ public final class Auditor {
         if (records.skippedLines() > 0) {
             notes.add(records.skippedLines() + " unreadable record(s) skipped");
         }
-        return new Report(policy.mode(), List.copyOf(proposals.values()), denied, notes);
+        return new Report(policy.mode().name().toLowerCase(java.util.Locale.ROOT), List.copyOf(proposals.values()), denied, notes);
     }
 }

@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
                 + "as root in the container through the Docker API, and has the container's root-only installer "
                 + "check them, install them and apply the firewall. The staged files become the live ones only if "
                 + "the firewall applies them; otherwise the previous files are put back and the network stays "
-                + "closed (exit 12). The agent inside cannot do this: it has no Docker access and the installer "
+                + "closed (exit 13). The agent inside cannot do this: it has no Docker access and the installer "
                 + "is in no sudoers entry. The next build bakes in the same files."})
 final class ApplyCommand implements Callable<Integer> {
 

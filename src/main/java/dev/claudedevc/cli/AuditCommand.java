@@ -8,7 +8,7 @@ import dev.claudedevc.audit.DnsLogs;
 import dev.claudedevc.docker.DockerEngine;
 import dev.claudedevc.docker.RunningContainer;
 import dev.claudedevc.docker.ExecResult;
-import dev.claudedevc.generate.FirewallPolicy;
+import dev.claudedevc.policy.EffectivePolicy;
 import dev.claudedevc.generate.Generator;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -78,7 +78,7 @@ final class AuditCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Workspace workspace = Workspace.open(project);
-        FirewallPolicy policy = FirewallPolicy.of(workspace.loaded().descriptor(), workspace.generator().presets());
+        EffectivePolicy policy = workspace.policy();
         String[] records;
         String applyLine;
         String target = null;

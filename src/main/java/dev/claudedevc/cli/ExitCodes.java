@@ -17,7 +17,9 @@ public final class ExitCodes {
     public static final int VERIFICATION_FAILED = 9;
     public static final int IO_ERROR = 10;
     public static final int NOT_READY = 11;
-    public static final int APPLY_FAILED = 12;
+    /** {@code check}: the destination is not allowed (a result, not a failure: nothing went wrong). */
+    public static final int DENIED = 12;
+    public static final int APPLY_FAILED = 13;
 
     private ExitCodes() {
     }

@@ -5,7 +5,6 @@ import dev.claudedevc.init.Initializer;
 import dev.claudedevc.model.Forwarding;
 import dev.claudedevc.model.OutputFolder;
 import dev.claudedevc.descriptor.ToolchainDetector;
-import dev.claudedevc.model.Ecosystem;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,7 +43,7 @@ final class InitCommand implements Callable<Integer> {
     String image;
 
     @Option(names = "--user", paramLabel = "USER", description = "Container user (default: "
-            + Ecosystem.OFFICIAL_IMAGE_USER + " on an official image, else " + DescriptorReader.DEFAULT_USER + ").")
+            + "the official image's user, vscode or node, else " + DescriptorReader.DEFAULT_USER + ").")
     String user;
 
     @Option(names = "--toolchain-source", paramLabel = "SOURCE", defaultValue = "official-image",

@@ -12,7 +12,6 @@ import dev.claudedevc.validate.CheckedRender;
 import dev.claudedevc.validate.DevcontainerCheck;
 import dev.claudedevc.validate.MergedConfiguration;
 import dev.claudedevc.validate.DockerfileCheck;
-import dev.claudedevc.validate.PolicyCheck;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -68,7 +67,7 @@ final class ValidateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Workspace workspace = Workspace.open(project);
-        GeneratedTree tree = workspace.generator().generate(workspace.loaded());
+        GeneratedTree tree = workspace.generator().generate(workspace.loaded(), workspace.policy());
         List<Check> checks = new ArrayList<>();
         checks.add(new Check("descriptor", Output.display(workspace.loaded().file()), List.of()));
 
@@ -90,7 +89,7 @@ final class ValidateCommand implements Callable<Integer> {
         List<String> mergedWarnings = new ArrayList<>();
         checks.add(merged(devcontainer, parsed, dockerfile, mergedWarnings));
         Source policy = source(workspace, tree, "claude-devc-policy.conf");
-        checks.add(new Check("firewall policy", policy.origin(), PolicyCheck.check(policy.text())));
+        checks.add(new Check("firewall policy", policy.origin(), policyProblems(workspace, tree, policy)));
 
         List<String> warnings = new ArrayList<>(mergedWarnings);
         warnings.addAll(Generator.protectedPaths(workspace.loaded()).warnings());
@@ -107,6 +106,23 @@ final class ValidateCommand implements Callable<Integer> {
     }
 
     private record Source(String text, String origin) {
+    }
+
+    /**
+     * The firewall loads its policy file as written, so the file must be exactly what the effective policy
+     * compiles to (a hand edit is a problem, not a drift warning); and a policy that allows nothing leaves the
+     * container without any egress.
+     */
+    private static List<String> policyProblems(Workspace workspace, GeneratedTree tree, Source policy) {
+        List<String> problems = new ArrayList<>();
+        if (!policy.text().equals(tree.get("claude-devc-policy.conf").orElseThrow().text())) {
+            problems.add("differs from what the descriptor's effective policy compiles to; the firewall would load"
+                    + " it as written (run claude-devc generate)");
+        }
+        if (workspace.policy().allowsNothing()) {
+            problems.add("nothing is allowed: the container will have no egress at all (add a preset or domain)");
+        }
+        return problems;
     }
 
     /**

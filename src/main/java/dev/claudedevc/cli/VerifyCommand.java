@@ -4,7 +4,6 @@ import dev.claudedevc.ClaudeDevcException;
 import dev.claudedevc.docker.DockerEngine;
 import dev.claudedevc.docker.RunningContainer;
 import dev.claudedevc.model.Endpoint;
-import dev.claudedevc.verify.RegistryTargets;
 import dev.claudedevc.docker.ImageInfo;
 import dev.claudedevc.model.Descriptor;
 import dev.claudedevc.verify.ProbeResult;
@@ -116,10 +115,8 @@ final class VerifyCommand implements Callable<Integer> {
         RunConfig run = RunConfig.read(workspace.outputDir().resolve("devcontainer.json"));
         PrintWriter err = spec.commandLine().getErr();
         // An --internal network verify creates has no route out: no registry could answer there.
-        List<Endpoint> registries = offline || internal ? List.of() : RegistryTargets.of(descriptor.network(),
-                workspace.generator().presets().all());
-        if (internal && !offline && !RegistryTargets.of(descriptor.network(), workspace.generator().presets().all())
-                .isEmpty()) {
+        List<Endpoint> registries = offline || internal ? List.of() : workspace.policy().registryTargets();
+        if (internal && !offline && !workspace.policy().registryTargets().isEmpty()) {
             err.println("verify: --internal: the registries are not probed (no route out); --offline says so too");
         }
 
@@ -132,7 +129,7 @@ final class VerifyCommand implements Callable<Integer> {
             live.ifPresent(c -> err.println("verify: the running dev container " + c.name() + ", image " + imageRef));
             warnIfStale(engine, imageRef, workspace.loaded().sha256(), err);
             report = new Verifier(engine, line -> err.println("verify: " + line)).run(new VerifyRequest(imageRef,
-                    descriptor.name(), descriptor.user(), descriptor.network(), run, Optional.ofNullable(network),
+                    descriptor.name(), descriptor.user(), workspace.policy(), run, Optional.ofNullable(network),
                     internal, keep, registries, live.map(RunningContainer::id)));
         }
         if (junit != null) {

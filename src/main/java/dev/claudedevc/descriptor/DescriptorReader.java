@@ -111,12 +111,16 @@ public final class DescriptorReader {
         // Checked before opening: a FIFO would block for ever, a device never end.
         byte[] bytes = dev.claudedevc.BoundedFiles.read(file, MAX_BYTES, ClaudeDevcException.Kind.INVALID_DESCRIPTOR,
                 Located.Source.display(file));
-        Descriptor descriptor = parse(bytes, file);
-        return new LoadedDescriptor(file, descriptor, sha256(bytes));
+        return load(bytes, file);
     }
 
     /** Validates descriptor bytes; {@code file} names the source in messages and anchors relative paths. */
     public Descriptor parse(byte[] bytes, Path file) {
+        return load(bytes, file).descriptor();
+    }
+
+    /** Validates descriptor bytes, keeping where each value was written (see {@link #parse}). */
+    public LoadedDescriptor load(byte[] bytes, Path file) {
         boolean json = file.getFileName().toString().endsWith(".json");
         Located.Source source = new Located.Source(file, json ? "JSON" : "YAML");
         if (bytes.length > MAX_BYTES) {
@@ -125,7 +129,8 @@ public final class DescriptorReader {
         String text = decode(bytes, source);
         Node root = (json ? TreeParser.json() : TreeParser.yaml()).parse(text, source);
         Path baseDir = file.toAbsolutePath().getParent();
-        return descriptor(Fields.of(source, root, "", TOP_KEYS), baseDir);
+        Descriptor descriptor = descriptor(Fields.of(source, root, "", TOP_KEYS), baseDir);
+        return new LoadedDescriptor(file, descriptor, sha256(bytes), SourceMap.of(file, root));
     }
 
     private static String decode(byte[] bytes, Located.Source source) {
@@ -222,7 +227,7 @@ public final class DescriptorReader {
         String image = top.string("image", Syntax.IMAGE, "an image reference (e.g. debian:bookworm)")
                 .or(() -> officialImage).orElse(DEFAULT_IMAGE);
         String user = top.string("user", Syntax.USER, "a user name (lower-case, at most 32 characters)")
-                .orElse(toolchains.fromBaseImage().isPresent() ? Ecosystem.OFFICIAL_IMAGE_USER : DEFAULT_USER);
+                .orElse(toolchains.fromBaseImage().map(t -> t.ecosystem().officialUser()).orElse(DEFAULT_USER));
         if (user.equals("root")) {
             throw top.source().error(top.node("user").orElseThrow(), "user",
                     "the agent must not run as root; choose a non-root user name");

@@ -36,6 +36,13 @@ public final class PresetCatalog {
         return from(Assets.builtIn());
     }
 
+    /** These presets, already validated (a test's, or a catalog narrowed to some). */
+    public static PresetCatalog of(List<Preset> presets) {
+        Map<String, Preset> byName = new TreeMap<>();
+        presets.forEach(p -> byName.put(p.name(), p));
+        return new PresetCatalog(byName);
+    }
+
     /** The presets of these assets (built-in plus a team folder's {@code presets/}). */
     public static PresetCatalog from(Assets assets) {
         Map<String, Preset> presets = new TreeMap<>();

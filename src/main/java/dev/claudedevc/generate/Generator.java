@@ -5,11 +5,13 @@ import dev.claudedevc.ClaudeDevcException;
 import dev.claudedevc.assets.Assets;
 import dev.claudedevc.descriptor.CaCertificates;
 import dev.claudedevc.descriptor.LoadedDescriptor;
-import dev.claudedevc.descriptor.PresetCatalog;
 import dev.claudedevc.model.ClaudeCode;
 import dev.claudedevc.model.Descriptor;
+import dev.claudedevc.model.Ecosystem;
 import dev.claudedevc.model.Forwarding;
 import dev.claudedevc.model.ProtectedPaths;
+import dev.claudedevc.policy.EffectivePolicy;
+import dev.claudedevc.policy.PortGroup;
 import dev.claudedevc.render.MustacheTemplateRenderer;
 import dev.claudedevc.render.TemplateRenderer;
 import java.io.IOException;
@@ -69,25 +71,24 @@ public final class Generator {
 
     private final Assets assets;
     private final TemplateRenderer renderer;
-    private final PresetCatalog presets;
 
-    public Generator(Assets assets, PresetCatalog presets) {
+    public Generator(Assets assets) {
         this.assets = assets;
         this.renderer = new MustacheTemplateRenderer(assets);
-        this.presets = presets;
     }
 
     /** A generator over the built-in assets, or a team folder's overrides. */
     public static Generator forTemplates(java.util.Optional<Path> templatesDir) {
-        Assets assets = Assets.withOverrides(templatesDir);
-        return new Generator(assets, PresetCatalog.from(assets));
+        return new Generator(Assets.withOverrides(templatesDir));
     }
 
-    public PresetCatalog presets() {
-        return presets;
-    }
-
-    public GeneratedTree generate(LoadedDescriptor loaded) {
+    /**
+     * The project's files.
+     *
+     * @param loaded the descriptor
+     * @param policy its effective policy, resolved with the presets of the same assets
+     */
+    public GeneratedTree generate(LoadedDescriptor loaded, EffectivePolicy policy) {
         Descriptor d = loaded.descriptor();
         GeneratedTree tree = new GeneratedTree();
         ProtectedPaths paths = protectedPaths(loaded);
@@ -102,7 +103,6 @@ public final class Generator {
         tree.add(script(GIT_WRAPPER_SCRIPT, "claude-devc-git.sh"));
         tree.add(script(ATTACH_SCRIPT, "claude-devc-attach.sh"));
         tree.add(script(INSTALL_POLICY_SCRIPT, "claude-devc-install-policy.sh"));
-        FirewallPolicy policy = FirewallPolicy.of(d, presets);
         tree.add(policy(d, policy));
         tree.add(ManagedSettings.render(d, policy, paths));
         if (d.claudeCode().sandbox()) {
@@ -227,8 +227,11 @@ public final class Generator {
         Map<String, String> homeEnv = new TreeMap<>();
         d.toolchains().list().forEach(t -> t.ecosystem().homeEnvironment()
                 .forEach((k, v) -> homeEnv.put(k, d.home() + "/" + v)));
+        view.put("hasHomeEnv", !homeEnv.isEmpty());
         view.put("homeEnv", homeEnv.entrySet().stream().map(e -> Map.of("name", e.getKey(), "value", e.getValue()))
                 .toList());
+        view.put("rustToolchain", d.toolchains().fromBaseImage().filter(t -> t.ecosystem() == Ecosystem.RUST)
+                .map(t -> List.of(Map.of("version", t.version().toString()))).orElse(List.of()));
         view.put("sudoCommands", ImageLayout.SUDO_COMMANDS.stream().map(c -> Map.of("command", c)).toList());
         return GeneratedFile.text("Dockerfile", render(DOCKERFILE_TEMPLATE, view), false);
     }
@@ -239,25 +242,30 @@ public final class Generator {
         return GeneratedFile.text(name, new String(script, java.nio.charset.StandardCharsets.UTF_8), true);
     }
 
-    private GeneratedFile policy(Descriptor d, FirewallPolicy policy) {
+    private GeneratedFile policy(Descriptor d, EffectivePolicy policy) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("project", d.name());
-        view.put("mode", policy.mode());
-        view.put("ipv6", policy.ipv6());
+        view.put("mode", policy.mode().name().toLowerCase(java.util.Locale.ROOT));
+        view.put("ipv6", policy.ipv6().name().toLowerCase(java.util.Locale.ROOT));
         List<Map<String, Object>> groups = new ArrayList<>();
-        for (int i = 0; i < policy.groups().size(); i++) {
-            groups.add(Map.of("id", i, "ports", policy.groups().get(i)));
+        List<Map<String, Object>> names = new ArrayList<>();
+        List<Map<String, Object>> nets = new ArrayList<>();
+        for (PortGroup group : policy.groups()) {
+            groups.add(Map.of("id", group.id(), "ports", group.portList()));
+            group.names().forEach(n -> names.add(Map.of("group", group.id(), "match",
+                    n.match().name().toLowerCase(java.util.Locale.ROOT), "host", n.value())));
+            group.nets().forEach(n -> nets.add(Map.of("group", group.id(), "cidr", n.value())));
         }
+        // Records by group, names before nets within the whole file, as the script reads them.
         view.put("groups", groups);
-        view.put("names", policy.names().stream()
-                .map(n -> Map.of("group", n.group(), "match", n.match(), "host", n.host())).toList());
-        view.put("nets", policy.nets().stream().map(n -> Map.of("group", n.group(), "cidr", n.cidr())).toList());
-        view.put("denied", policy.denied().stream().map(h -> Map.of("host", h)).toList());
-        view.put("privateAnswers", policy.privateAnswers().stream().map(c -> Map.of("cidr", c)).toList());
+        view.put("names", names);
+        view.put("nets", nets);
+        view.put("denied", policy.deniedNames().stream().map(h -> Map.of("host", h)).toList());
+        view.put("privateAnswers", policy.privateRanges().stream().map(c -> Map.of("cidr", c)).toList());
         view.put("hostPorts", policy.hostPorts().stream().map(p -> Map.of("port", p)).toList());
-        view.put("mcpRemote", d.network().mcpServers().stream().filter(s -> s.isRemote())
+        view.put("mcpRemote", policy.mcpServers().stream().filter(s -> s.isRemote())
                 .map(s -> Map.of("server", s.name(), "host", s.host().orElseThrow().toString())).toList());
-        view.put("mcpStdio", d.network().mcpServers().stream().filter(s -> !s.isRemote())
+        view.put("mcpStdio", policy.mcpServers().stream().filter(s -> !s.isRemote())
                 .map(s -> Map.of("server", s.name())).toList());
         view.put("verifyAllow", policy.verifyAllow().stream()
                 .map(e -> Map.of("host", e.host(), "port", e.port())).toList());
@@ -297,6 +305,7 @@ public final class Generator {
             switch (t.ecosystem()) {
                 case GO -> path.add(d.home() + "/go/bin");
                 case RUST -> path.add(d.home() + "/.cargo/bin");
+                case NODE -> path.add(d.home() + "/.npm-global/bin");
                 default -> { }
             }
         });

@@ -6,6 +6,9 @@ import dev.claudedevc.model.ClaudeCode.Traffic;
 import dev.claudedevc.model.Descriptor;
 import dev.claudedevc.model.ImageLayout;
 import dev.claudedevc.model.ProtectedPaths;
+import dev.claudedevc.policy.AllowEntry;
+import dev.claudedevc.policy.EffectivePolicy;
+import dev.claudedevc.policy.PortGroup;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -46,7 +49,7 @@ public final class ManagedSettings {
     }
 
     /** The settings as a JSON tree (sorted maps), for {@link #render} and tests. */
-    static Map<String, Object> settings(Descriptor d, FirewallPolicy policy, ProtectedPaths paths) {
+    static Map<String, Object> settings(Descriptor d, EffectivePolicy policy, ProtectedPaths paths) {
         ClaudeCode cc = d.claudeCode();
         Map<String, Object> root = new TreeMap<>();
         root.put("$schema", SCHEMA_URL);
@@ -106,7 +109,7 @@ public final class ManagedSettings {
         return root;
     }
 
-    static GeneratedFile render(Descriptor d, FirewallPolicy policy, ProtectedPaths paths) {
+    static GeneratedFile render(Descriptor d, EffectivePolicy policy, ProtectedPaths paths) {
         return GeneratedFile.text(FILE, JsonText.of(settings(d, policy, paths), 0) + "\n", false);
     }
 
@@ -124,22 +127,22 @@ public final class ManagedSettings {
         return hooks;
     }
 
-    /** One entry per allowed name and port, in the firewall policy's order. */
-    static List<String> allowedDomains(FirewallPolicy policy) {
+    /** One entry per allowed name and port, in the order of the policy's port groups. */
+    static List<String> allowedDomains(EffectivePolicy policy) {
         Set<String> out = new LinkedHashSet<>();
-        for (FirewallPolicy.AllowedName name : policy.names()) {
-            String host = name.match().equals("subdomains") ? "*." + name.host() : name.host();
-            for (String port : policy.groups().get(name.group()).split(",")) {
-                out.add(host + ":" + port);
+        for (PortGroup group : policy.groups()) {
+            for (AllowEntry name : group.names()) {
+                String host = name.match() == AllowEntry.Match.SUBDOMAINS ? "*." + name.value() : name.value();
+                group.ports().forEach(port -> out.add(host + ":" + port));
             }
         }
         return List.copyOf(out);
     }
 
     /** The firewall refuses a denied name and every name below it. */
-    static List<String> deniedDomains(FirewallPolicy policy) {
+    static List<String> deniedDomains(EffectivePolicy policy) {
         List<String> out = new ArrayList<>();
-        for (String host : policy.denied()) {
+        for (String host : policy.deniedNames()) {
             out.add(host);
             out.add("*." + host);
         }

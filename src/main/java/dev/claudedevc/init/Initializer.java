@@ -11,10 +11,10 @@ import dev.claudedevc.generate.GeneratedFile;
 import dev.claudedevc.generate.Generator;
 import dev.claudedevc.generate.Manifest;
 import dev.claudedevc.generate.TreeWriter;
-import dev.claudedevc.model.Ecosystem;
 import dev.claudedevc.model.McpServer;
 import dev.claudedevc.model.OutputFolder;
 import dev.claudedevc.model.ToolchainVersion;
+import dev.claudedevc.policy.EffectivePolicy;
 import dev.claudedevc.render.MustacheTemplateRenderer;
 import dev.claudedevc.validate.CheckedRender;
 import java.nio.charset.StandardCharsets;
@@ -124,13 +124,12 @@ public final class Initializer {
 
         // Validate what we are about to write exactly as a later read will: a bad flag fails here, writing nothing.
         DescriptorReader reader = new DescriptorReader(catalog);
-        LoadedDescriptor loaded = new LoadedDescriptor(descriptorFile, reader.parse(descriptorBytes, descriptorFile),
-                "");
-        Generator generator = new Generator(assets, catalog);
+        LoadedDescriptor loaded = reader.load(descriptorBytes, descriptorFile);
+        Generator generator = new Generator(assets);
         List<GeneratedFile> files = new ArrayList<>();
         files.add(new GeneratedFile(dir.relativize(descriptorFile).toString(), descriptorBytes, false));
         OutputFolder out = loaded.descriptor().output();
-        CheckedRender.render(generator, loaded).files().forEach(f -> files.add(new GeneratedFile(
+        CheckedRender.render(generator, loaded, EffectivePolicy.of(loaded, catalog)).files().forEach(f -> files.add(new GeneratedFile(
                 out.file(f.path()), f.content(), f.executable())));
         List<TreeWriter.Written> written = TreeWriter.write(dir, files, request.force(), prefixed(out,
                 Manifest.read(out.in(dir))));
@@ -243,7 +242,7 @@ public final class Initializer {
                 : image, Syntax.IMAGE, "--image"));
         view.put("officialImage", official ? toolchains.get(0).ecosystem().officialImage(versionOf(toolchains.get(0)))
                 .orElse("") : "");
-        view.put("user", requireMatch(user != null ? user : official ? Ecosystem.OFFICIAL_IMAGE_USER
+        view.put("user", requireMatch(user != null ? user : official ? toolchains.get(0).ecosystem().officialUser()
                 : DescriptorReader.DEFAULT_USER, Syntax.USER, "--user"));
         view.put("toolchainSource", toolchainSource);
         view.put("hasToolchains", !toolchains.isEmpty());

@@ -95,7 +95,8 @@ public record ClaudeCode(Install install, String version, PermissionMode permiss
         Objects.requireNonNull(version, "version");
         Objects.requireNonNull(permissionMode, "permissionMode");
         denyRead = List.copyOf(denyRead);
-        nonEssential = Set.copyOf(nonEssential);
+        // In the descriptor's order, so that an entry can be pointed at by its index.
+        nonEssential = java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(nonEssential));
         settings = Map.copyOf(settings);
     }
 

@@ -13,30 +13,36 @@ import java.util.Optional;
  */
 public enum Ecosystem {
 
-    NODE("node", "Node.js", "mcr.microsoft.com/devcontainers/typescript-node", List.of("20", "22", "24"), 1, "22",
-            List.of("nodejs", "npm"), "18.20",
+    // The official images and the versions they are published for (bookworm variants), their non-root user and
+    // toolchain folders, as devcontainers/images states them (src/<image>/manifest.json "variants" and README.md
+    // "Using this image"; src/<image>/.devcontainer/{Dockerfile,devcontainer.json}), read at commit bed3eb26 of
+    // July 2026. javascript-node is the Node image: typescript-node (javascript-node plus TypeScript) is published
+    // for 22 and 24 only, and both run as the Node image's user "node"; the others run as "vscode". Go's image is
+    // published for its two supported releases only (Go is backward compatible: 1.25 builds a "go 1.22" module).
+    // Debian versions: bookworm's own packages (rustc-web/cargo-web are bookworm's newer Rust, built for the
+    // browsers' needs and installed as /usr/bin/rustc and /usr/bin/cargo).
+    NODE("node", "Node.js", "mcr.microsoft.com/devcontainers/javascript-node", List.of("20", "22", "24"), 1, "22",
+            "node", List.of("nodejs", "npm"), "18.19",
             List.of("/usr/local/share/nvm", "/usr/local/share/npm-global"),
-            List.of(".npm"), Map.of()),
+            List.of(".npm"), Map.of("NPM_CONFIG_PREFIX", ".npm-global")),
     PYTHON("python", "Python", "mcr.microsoft.com/devcontainers/python",
-            List.of("3.9", "3.10", "3.11", "3.12", "3.13"), 2, "3.12",
-            List.of("python3", "python3-pip", "python3-venv"), "3.11",
+            List.of("3.10", "3.11", "3.12", "3.13", "3.14"), 2, "3.12",
+            "vscode", List.of("python3", "python3-pip", "python3-venv"), "3.11",
             List.of("/usr/local/python", "/usr/local/py-utils"),
             List.of(".cache/pip"), Map.of()),
-    JAVA("java", "Java (JDK)", "mcr.microsoft.com/devcontainers/java", List.of("11", "17", "21"), 1, "21",
-            List.of("maven", "openjdk-17-jdk-headless"), "17",
-            List.of("/usr/local/sdkman"),
+    JAVA("java", "Java (JDK)", "mcr.microsoft.com/devcontainers/java", List.of("11", "17", "21", "25"), 1, "21",
+            "vscode", List.of("maven", "openjdk-17-jdk-headless"), "17",
+            List.of("/usr/lib/jvm/msopenjdk-current", "/usr/local/sdkman"),
             List.of(".m2", ".gradle"), Map.of()),
-    GO("go", "Go", "mcr.microsoft.com/devcontainers/go", List.of("1.22", "1.23", "1.24"), 2, "1.24",
-            List.of("golang-go"), "1.19",
+    GO("go", "Go", "mcr.microsoft.com/devcontainers/go", List.of("1.25", "1.26"), 2, "1.26",
+            "vscode", List.of("golang-go"), "1.19",
             List.of("/usr/local/go", "/go"),
             List.of("go", ".cache/go-build"), Map.of("GOPATH", "go")),
     RUST("rust", "Rust", "mcr.microsoft.com/devcontainers/rust", List.of("1"), 1, "1",
-            List.of("cargo", "rustc"), "1.63",
+            "vscode", List.of("cargo-web", "rustc-web"), "1.85",
             List.of("/usr/local/cargo", "/usr/local/rustup"),
             List.of(".cargo"), Map.of("CARGO_HOME", ".cargo"));
 
-    /** The official images' non-root user (uid 1000), which the generated image keeps. */
-    public static final String OFFICIAL_IMAGE_USER = "vscode";
     /** The Debian release every base image is: the official images' variant and where packages come from. */
     public static final String DEBIAN_RELEASE = "bookworm";
 
@@ -46,6 +52,7 @@ public enum Ecosystem {
     private final List<String> officialVersions;
     private final int tagParts;
     private final String defaultVersion;
+    private final String officialUser;
     private final List<String> debianPackages;
     private final ToolchainVersion debianVersion;
     private final List<String> officialHomes;
@@ -53,7 +60,7 @@ public enum Ecosystem {
     private final Map<String, String> homeEnvironment;
 
     Ecosystem(String key, String displayName, String officialImage, List<String> officialVersions, int tagParts,
-            String defaultVersion, List<String> debianPackages, String debianVersion, List<String> officialHomes, List<String> caches,
+            String defaultVersion, String officialUser, List<String> debianPackages, String debianVersion, List<String> officialHomes, List<String> caches,
             Map<String, String> homeEnvironment) {
         this.key = key;
         this.displayName = displayName;
@@ -61,6 +68,7 @@ public enum Ecosystem {
         this.officialVersions = officialVersions;
         this.tagParts = tagParts;
         this.defaultVersion = defaultVersion;
+        this.officialUser = officialUser;
         this.debianPackages = debianPackages;
         this.debianVersion = ToolchainVersion.parse(debianVersion);
         this.officialHomes = officialHomes;
@@ -89,7 +97,7 @@ public enum Ecosystem {
 
     /**
      * The official Dev Container image (bookworm variant) whose toolchain meets {@code required}: the lowest
-     * published version at or above it ({@code typescript-node:22-bookworm}). Rust's image always carries the
+     * published version at or above it ({@code javascript-node:22-bookworm}). Rust's image always carries the
      * latest stable Rust, which meets any {@code rust-version} a published crate can state.
      */
     public Optional<String> officialImage(ToolchainVersion required) {
@@ -99,6 +107,11 @@ public enum Ecosystem {
         ToolchainVersion wanted = required.prefix(tagParts);
         return officialVersions.stream().filter(v -> ToolchainVersion.parse(v).meets(wanted)).findFirst()
                 .map(v -> officialImage + ":" + v + "-" + DEBIAN_RELEASE);
+    }
+
+    /** The official image's non-root user (uid 1000): the agent's user when that image is the base. */
+    public String officialUser() {
+        return officialUser;
     }
 
     /** The version init writes when the project states none. */

@@ -6,6 +6,7 @@ import dev.claudedevc.generate.GeneratedTree;
 import dev.claudedevc.generate.Generator;
 import dev.claudedevc.generate.WorkspaceMounts;
 import dev.claudedevc.model.Forwarding;
+import dev.claudedevc.policy.EffectivePolicy;
 import java.util.List;
 
 /** Rendering as every command that writes or pushes files does it: refusing a team template that opens the box. */
@@ -18,8 +19,8 @@ public final class CheckedRender {
      * Renders, then runs the boundary check on the rendered devcontainer.json: a team's template that adds
      * --privileged, a Docker socket or its own initializeCommand fails here (exit 6), before anything is written.
      */
-    public static GeneratedTree render(Generator generator, LoadedDescriptor loaded) {
-        GeneratedTree tree = generator.generate(loaded);
+    public static GeneratedTree render(Generator generator, LoadedDescriptor loaded, EffectivePolicy policy) {
+        GeneratedTree tree = generator.generate(loaded, policy);
         String name = "devcontainer.json";
         List<String> problems = BoundaryCheck.check(
                 DevcontainerCheck.parse(tree.get(name).orElseThrow().text(), name + " (rendered)"),

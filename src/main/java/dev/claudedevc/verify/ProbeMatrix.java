@@ -1,19 +1,14 @@
 package dev.claudedevc.verify;
 
 import dev.claudedevc.model.ImageLayout;
-import dev.claudedevc.model.Cidr;
-import dev.claudedevc.model.DomainRule;
 import dev.claudedevc.model.Endpoint;
 import dev.claudedevc.model.NetworkPolicy;
-import java.math.BigInteger;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import dev.claudedevc.policy.Decision;
+import dev.claudedevc.policy.EffectivePolicy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -46,7 +41,7 @@ final class ProbeMatrix {
     /**
      * What the matrix is built from.
      *
-     * @param policy          the descriptor's egress policy
+     * @param policy          the project's effective policy
      * @param firewallCommand how container start runs the firewall
      * @param sidecarIpv4     the sidecar's IPv4 address
      * @param sidecarIpv6     the sidecar's IPv6 address, when the network is dual-stack
@@ -55,10 +50,10 @@ final class ProbeMatrix {
      * @param queryName       the name asked of foreign DNS servers
      * @param registries      package registries that must resolve and connect
      */
-    public record Input(NetworkPolicy policy, List<String> firewallCommand, String sidecarIpv4,
+    public record Input(EffectivePolicy policy, List<String> firewallCommand, String sidecarIpv4,
             Optional<String> sidecarIpv6, Optional<String> escapeName, String queryName, List<Endpoint> registries) {
 
-        public Input(NetworkPolicy policy, List<String> firewallCommand, String sidecarIpv4,
+        public Input(EffectivePolicy policy, List<String> firewallCommand, String sidecarIpv4,
                 Optional<String> sidecarIpv6, Optional<String> escapeName, String queryName) {
             this(policy, firewallCommand, sidecarIpv4, sidecarIpv6, escapeName, queryName, List.of());
         }
@@ -76,7 +71,7 @@ final class ProbeMatrix {
 
     /** The probes, in the order they run (the ones that could open the firewall last). */
     public static List<Probe> build(Input in) {
-        NetworkPolicy policy = in.policy();
+        EffectivePolicy policy = in.policy();
         boolean audit = policy.mode() == NetworkPolicy.Mode.AUDIT;
         List<Probe> probes = new ArrayList<>();
         probes.add(new Probe("firewall", "firewall applied at start (" + display(in.firewallCommand()) + ")",
@@ -156,64 +151,31 @@ final class ProbeMatrix {
     }
 
     /**
-     * A name under a reserved suffix that the policy does not allow, for Docker's resolver to map to the sidecar.
+     * A name under a reserved suffix that the policy does not resolve, for Docker's resolver to map to the sidecar.
      *
      * @param suffix random lower-case hex, so parallel runs do not collide
      */
-    public static Optional<String> escapeName(NetworkPolicy policy, String suffix) {
+    public static Optional<String> escapeName(EffectivePolicy policy, String suffix) {
         if (!HEX.matcher(suffix).matches()) {
             throw new IllegalArgumentException("suffix must be 4..16 lower-case hex digits: " + suffix);
         }
         for (String tld : List.of("test", "invalid", "example")) {
             String candidate = "claude-devc-escape-" + suffix + "." + tld;
-            if (!allowsName(policy, candidate)) {
+            if (!policy.resolves(candidate).allowed()) {
                 return Optional.of(candidate);
             }
         }
         return Optional.empty();
     }
 
-    /** Whether an allowed-domain entry covers the name (exact, or strictly below a {@code *.} suffix). */
-    static boolean allowsName(NetworkPolicy policy, String name) {
-        return policy.allowedDomains().stream().anyMatch(rule -> matches(rule, name));
-    }
-
-    private static boolean matches(DomainRule rule, String host) {
-        return switch (rule.kind()) {
-            case EXACT -> rule.value().equals(host);
-            case SUBDOMAINS -> host.endsWith("." + rule.value());
-            case IPV4, IPV6 -> sameAddress(rule.value(), host);
-        };
-    }
-
-    /** The TCP ports the policy allows to this host. */
-    static Set<Integer> allowedPorts(NetworkPolicy policy, String host) {
-        Set<Integer> ports = new TreeSet<>();
-        boolean matched = false;
-        for (DomainRule rule : policy.allowedDomains()) {
-            if (matches(rule, host)) {
-                matched = true;
-                if (rule.port().isPresent()) {
-                    ports.add(rule.port().getAsInt());
-                } else {
-                    ports.addAll(policy.ports());
-                }
-            }
-        }
-        if (!matched) {
-            ports.addAll(policy.ports());
-        }
-        return ports;
-    }
-
-    private static Probe otherPort(NetworkPolicy policy) {
+    private static Probe otherPort(EffectivePolicy policy) {
         if (policy.verifyAllow().isEmpty()) {
             return new Probe("allowed-host-other-port", "allowed host on another port", Check.TCP, false, List.of(),
                     false, Optional.of("no must-allow target (network.verifyAllow)"));
         }
         Endpoint target = policy.verifyAllow().get(0);
-        Set<Integer> allowed = allowedPorts(policy, target.host());
-        Optional<Integer> port = OTHER_PORTS.stream().filter(p -> !allowed.contains(p)).findFirst();
+        Optional<Integer> port = OTHER_PORTS.stream().filter(p -> !policy.decide(target.host(), p).allowed())
+                .findFirst();
         if (port.isEmpty()) {
             return new Probe("allowed-host-other-port", "allowed host on another port", Check.TCP, false, List.of(),
                     false, Optional.of("the policy allows every candidate port " + OTHER_PORTS));
@@ -224,61 +186,17 @@ final class ProbeMatrix {
                 tcp(other.host(), other.port()), false, Optional.empty());
     }
 
-    private static Probe direct(String id, String name, String address, NetworkPolicy policy) {
+    private static Probe direct(String id, String name, String address, EffectivePolicy policy) {
         return sidecarPort(id, name, address, 443, policy);
     }
 
-    private static Probe sidecarPort(String id, String name, String address, int port, NetworkPolicy policy) {
+    /** A deny probe to the sidecar, not applicable when the policy allows that address and port itself. */
+    private static Probe sidecarPort(String id, String name, String address, int port, EffectivePolicy policy) {
         Probe probe = new Probe(id, name, Check.TCP, false, tcp(address, port), true, Optional.empty());
-        return allowedRange(policy, address).map(range -> probe.skipped(address + " is inside the allowed "
-                + range)).orElse(probe);
-    }
-
-    /** The allowed CIDR or IP entry that contains the address, if any. */
-    static Optional<String> allowedRange(NetworkPolicy policy, String address) {
-        for (Cidr cidr : policy.allowedCidrs()) {
-            if (contains(cidr.address(), cidr.prefix(), address)) {
-                return Optional.of("range " + cidr);
-            }
-        }
-        for (DomainRule rule : policy.allowedDomains()) {
-            if ((rule.kind() == DomainRule.Kind.IPV4 || rule.kind() == DomainRule.Kind.IPV6)
-                    && sameAddress(rule.value(), address)) {
-                return Optional.of("address " + rule);
-            }
-        }
-        return Optional.empty();
-    }
-
-    static boolean contains(String network, int prefix, String address) {
-        Optional<byte[]> net = literal(network);
-        Optional<byte[]> addr = literal(address);
-        if (net.isEmpty() || addr.isEmpty() || net.get().length != addr.get().length) {
-            return false;
-        }
-        int bits = net.get().length * 8;
-        BigInteger mask = prefix == 0 ? BigInteger.ZERO
-                : BigInteger.ONE.shiftLeft(bits).subtract(BigInteger.ONE).shiftRight(bits - prefix)
-                        .shiftLeft(bits - prefix);
-        return new BigInteger(1, net.get()).and(mask).equals(new BigInteger(1, addr.get()).and(mask));
-    }
-
-    private static boolean sameAddress(String a, String b) {
-        Optional<byte[]> x = literal(a);
-        Optional<byte[]> y = literal(b);
-        return x.isPresent() && y.isPresent() && java.util.Arrays.equals(x.get(), y.get());
-    }
-
-    /** The bytes of an IP literal; never a DNS lookup (only strings made of hex digits, dots and colons). */
-    private static Optional<byte[]> literal(String text) {
-        if (!text.matches("[0-9a-fA-F.:]+") || !(text.contains(":") || text.matches("[0-9.]+"))) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(InetAddress.getByName(text).getAddress());
-        } catch (UnknownHostException e) {
-            return Optional.empty();
-        }
+        Decision d = policy.decide(address, port);
+        return d.allowed() ? probe.skipped(address + ":" + port + " is allowed by "
+                + d.entry().orElseThrow().spelling() + " from " + d.entry().orElseThrow().provenance().describe())
+                : probe;
     }
 
     /** A command as a person wrote it: a post-start string is shown without its {@code /bin/sh -c}. */

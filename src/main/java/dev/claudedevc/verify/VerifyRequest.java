@@ -1,7 +1,7 @@
 package dev.claudedevc.verify;
 
 import dev.claudedevc.model.Endpoint;
-import dev.claudedevc.model.NetworkPolicy;
+import dev.claudedevc.policy.EffectivePolicy;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -12,7 +12,7 @@ import java.util.Optional;
  * @param image           the image to verify (reference or id)
  * @param project         the project name, for labels
  * @param user            the non-root user the agent runs as
- * @param policy          the descriptor's egress policy
+ * @param policy          the project's effective policy
  * @param run             how the dev container runs the image
  * @param existingNetwork a network to join instead of creating one (it is neither created nor removed)
  * @param internal        when creating a network: make it {@code --internal} (no route out; hermetic runs)
@@ -21,12 +21,12 @@ import java.util.Optional;
  *                        detected ecosystems' presets' hosts); empty offline
  * @param live            a running dev container in which the live status and the registries are checked too
  */
-public record VerifyRequest(String image, String project, String user, NetworkPolicy policy, RunConfig run,
+public record VerifyRequest(String image, String project, String user, EffectivePolicy policy, RunConfig run,
         Optional<String> existingNetwork, boolean internal, boolean keep, List<Endpoint> registries,
         Optional<String> live) {
 
     /** A run of the image alone, with no registry probes. */
-    public VerifyRequest(String image, String project, String user, NetworkPolicy policy, RunConfig run,
+    public VerifyRequest(String image, String project, String user, EffectivePolicy policy, RunConfig run,
             Optional<String> existingNetwork, boolean internal, boolean keep) {
         this(image, project, user, policy, run, existingNetwork, internal, keep, List.of(), Optional.empty());
     }

@@ -3,11 +3,8 @@ package dev.claudedevc.audit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.claudedevc.descriptor.DescriptorReader;
-import dev.claudedevc.descriptor.PresetCatalog;
-import dev.claudedevc.generate.FirewallPolicy;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
+import dev.claudedevc.policy.EffectivePolicy;
+import dev.claudedevc.policy.TestPolicies;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -15,14 +12,11 @@ import org.junit.jupiter.api.Test;
 /** Proposals from the firewall's records, in the formats firewall/README.md documents (lines from a real run). */
 class AuditorTest {
 
-    private static FirewallPolicy policy(String network) {
-        String yaml = "name: audit\nnetwork:\n" + network;
-        var descriptor = new DescriptorReader(PresetCatalog.builtIn()).parse(yaml.getBytes(StandardCharsets.UTF_8),
-                Path.of("claude-devc.yaml"));
-        return FirewallPolicy.of(descriptor, PresetCatalog.builtIn());
+    private static EffectivePolicy policy(String network) {
+        return TestPolicies.of("name: audit\nnetwork:\n" + network);
     }
 
-    private static final FirewallPolicy ENFORCE = policy("""
+    private static final EffectivePolicy ENFORCE = policy("""
               allowedDomains: [allowed.test, "*.cdn.test"]
               deniedDomains: [evil.cdn.test]
             """);
@@ -69,7 +63,7 @@ class AuditorTest {
 
     @Test
     void inAuditModeForwardedNamesOutsideThePolicyAreProposed() {
-        FirewallPolicy audit = policy("  mode: audit\n  allowedDomains: [allowed.test]\n");
+        EffectivePolicy audit = policy("  mode: audit\n  allowedDomains: [allowed.test]\n");
         Auditor.Report report = Auditor.audit(audit, log(
                 "query[A] pkg.example.test from 127.0.0.1", "forwarded pkg.example.test to 127.0.0.11",
                 "reply pkg.example.test is 192.0.2.7",

@@ -85,7 +85,7 @@ class ApplyCommandTest {
     }
 
     @Test
-    void aFailedApplyLeavesItClosedAndSaysSoWithExitTwelve() throws IOException {
+    void aFailedApplyLeavesItClosedAndSaysSoWithItsOwnExitCode() throws IOException {
         engine.onExec(ID, "root", PREPARE, ok(""))
                 .onExec(ID, "root", INSTALL, exit(4, "claude-devc-install-policy: FAILED: ..."))
                 .onExec(ID, "root", STATUS, exit(1, "result=failed\nclosed=yes\nerror=policy refused\n"));

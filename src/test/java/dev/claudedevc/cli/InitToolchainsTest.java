@@ -38,21 +38,24 @@ class InitToolchainsTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-        "node-web-framework  | node   | 18   | mcr.microsoft.com/devcontainers/typescript-node:20-bookworm",
-        "python-http-library | python | 3.9  | mcr.microsoft.com/devcontainers/python:3.9-bookworm",
-        "spring-boot-maven   | java   | 17   | mcr.microsoft.com/devcontainers/java:17-bookworm",
-        "go-cli-library      | go     | 1.23 | mcr.microsoft.com/devcontainers/go:1.23-bookworm",
-        "rust-cli            | rust   | 1.80 | mcr.microsoft.com/devcontainers/rust:1-bookworm",
-        "gradle-java-library | java   | 21   | mcr.microsoft.com/devcontainers/java:21-bookworm",
+        "node-web-framework  | node   | 18   | mcr.microsoft.com/devcontainers/javascript-node:20-bookworm | node",
+        "node-nvmrc          | node   | 20.11.1 | mcr.microsoft.com/devcontainers/javascript-node:20-bookworm | node",
+        "python-http-library | python | 3.9  | mcr.microsoft.com/devcontainers/python:3.10-bookworm | vscode",
+        "python-pinned       | python | 3.12 | mcr.microsoft.com/devcontainers/python:3.12-bookworm | vscode",
+        "spring-boot-maven   | java   | 17   | mcr.microsoft.com/devcontainers/java:17-bookworm | vscode",
+        "go-cli-library      | go     | 1.23 | mcr.microsoft.com/devcontainers/go:1.25-bookworm | vscode",
+        "rust-cli            | rust   | 1.80 | mcr.microsoft.com/devcontainers/rust:1-bookworm | vscode",
+        "rust-toolchain-file | rust   | 1.82.0 | mcr.microsoft.com/devcontainers/rust:1-bookworm | vscode",
+        "gradle-java-library | java   | 21   | mcr.microsoft.com/devcontainers/java:21-bookworm | vscode",
     })
     void byDefaultTheOfficialImageOfTheToolchainIsTheBaseWithItsNonRootUser(String fixture, String ecosystem,
-            String version, String image) throws IOException {
+            String version, String image, String user) throws IOException {
         copy(fixture);
         CliRun run = CliRun.of("init", "-C", repo.toString(), "--claude-install", "none").exits(0);
         assertTrue(run.err().contains("toolchain: " + ecosystem + " " + version + " ("), run.err());
         Descriptor d = DescriptorReader.load(repo, Optional.empty()).descriptor();
         assertEquals(image, d.image());
-        assertEquals("vscode", d.user());
+        assertEquals(user, d.user());
         assertEquals(ecosystem + " " + version, d.toolchains().list().get(0).ecosystem().key() + " "
                 + d.toolchains().list().get(0).version());
         String dockerfile = Files.readString(repo.resolve(".devcontainer/Dockerfile"));
@@ -70,6 +73,7 @@ class InitToolchainsTest {
         "node-web-framework  | nodejs npm",
         "python-http-library | python3 python3-pip python3-venv",
         "spring-boot-maven   | maven openjdk-17-jdk-headless",
+        "rust-cli            | cargo-web rustc-web",
     })
     void fromDebianPackagesWhenBookwormsVersionFits(String fixture, String packages) throws IOException {
         copy(fixture);
@@ -85,8 +89,7 @@ class InitToolchainsTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-        "go-cli-library      | toolchains.go: Go 1.23 is required, but Debian bookworm packages Go 1.19 (golang-go); use source: official-image (the default), which bases the image on mcr.microsoft.com/devcontainers/go:1.23-bookworm",
-        "rust-cli            | toolchains.rust: Rust 1.80 is required, but Debian bookworm packages Rust 1.63",
+        "go-cli-library      | toolchains.go: Go 1.23 is required, but Debian bookworm packages Go 1.19 (golang-go); use source: official-image (the default), which bases the image on mcr.microsoft.com/devcontainers/go:1.25-bookworm",
         "gradle-java-library | toolchains.java: Java (JDK) 21 is required, but Debian bookworm packages Java (JDK) 17",
     })
     void fromDebianPackagesATooOldVersionIsALocatedErrorNamingTheConflictAndTheFix(String fixture, String message)
@@ -107,14 +110,15 @@ class InitToolchainsTest {
 
     @Test
     void severalEcosystemsTheOneDebianCannotServeIsTheBaseAndTheOthersComeFromDebian() throws IOException {
-        copy("rust-cli");
         copy("python-http-library");
+        Files.writeString(repo.resolve("Cargo.toml"), "[package]\nname = \"x\"\nrust-version = \"1.88\"\n");
         CliRun.of("init", "-C", repo.toString(), "--claude-install", "none").exits(0);
         Descriptor d = DescriptorReader.load(repo, Optional.empty()).descriptor();
         assertEquals("mcr.microsoft.com/devcontainers/rust:1-bookworm", d.image());
         String dockerfile = Files.readString(repo.resolve(".devcontainer/Dockerfile"));
         assertTrue(dockerfile.contains("      python3-venv \\\n"), dockerfile);
-        assertFalse(dockerfile.contains("      rustc \\\n"), dockerfile);
+        assertFalse(dockerfile.contains("      rustc-web \\\n"), dockerfile);
+        assertTrue(dockerfile.contains("rustup toolchain install 1.88 "), "the stated Rust installed as root");
         String json = Files.readString(repo.resolve(".devcontainer/devcontainer.json"));
         assertTrue(json.contains("target=/home/vscode/.cargo,type=volume") && json.contains(
                 "target=/home/vscode/.cache/pip,type=volume"), "caches on per-project volumes: " + json);
@@ -125,7 +129,7 @@ class InitToolchainsTest {
         Files.writeString(repo.resolve("package.json"), "{\"engines\": {\"node\": \">=18\nimage: evil/image\"}}");
         CliRun.of("init", "-C", repo.toString(), "--claude-install", "none").exits(0);
         Descriptor d = DescriptorReader.load(repo, Optional.empty()).descriptor();
-        assertEquals("mcr.microsoft.com/devcontainers/typescript-node:20-bookworm", d.image());
+        assertEquals("mcr.microsoft.com/devcontainers/javascript-node:20-bookworm", d.image());
         assertFalse(Files.readString(repo.resolve("claude-devc.yaml")).contains("evil"));
     }
 }

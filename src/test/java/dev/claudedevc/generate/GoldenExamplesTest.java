@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.claudedevc.TestPaths;
 import dev.claudedevc.descriptor.DescriptorReader;
 import dev.claudedevc.descriptor.LoadedDescriptor;
+import dev.claudedevc.policy.TestPolicies;
 import dev.claudedevc.validate.DevcontainerCheck;
 import dev.claudedevc.validate.DockerfileCheck;
 import java.io.IOException;
@@ -37,7 +38,7 @@ class GoldenExamplesTest {
 
     private static GeneratedTree render(Path scenario) {
         LoadedDescriptor loaded = DescriptorReader.load(scenario, Optional.empty());
-        return Generator.forTemplates(Optional.empty()).generate(loaded);
+        return Generator.forTemplates(Optional.empty()).generate(loaded, TestPolicies.of(loaded));
     }
 
     @ParameterizedTest(name = "{0}")

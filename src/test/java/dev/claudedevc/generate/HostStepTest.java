@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.claudedevc.TestPaths;
 import dev.claudedevc.descriptor.DescriptorReader;
-import dev.claudedevc.descriptor.PresetCatalog;
+import dev.claudedevc.policy.TestPolicies;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -46,8 +46,8 @@ class HostStepTest {
     @BeforeEach
     void render() throws IOException {
         Files.writeString(ws.resolve("claude-devc.yaml"), "name: demo\n");
-        GeneratedTree tree = new Generator(dev.claudedevc.assets.Assets.withOverrides(Optional.empty()),
-                PresetCatalog.builtIn()).generate(DescriptorReader.load(ws, Optional.empty()));
+        GeneratedTree tree = new Generator(dev.claudedevc.assets.Assets.withOverrides(Optional.empty()))
+                .generate(DescriptorReader.load(ws, Optional.empty()), TestPolicies.ofProject(ws));
         TreeWriter.write(ws.resolve(".devcontainer"), new ArrayList<>(tree.files()), false, java.util.Map.of());
     }
 

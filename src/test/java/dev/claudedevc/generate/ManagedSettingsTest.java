@@ -17,6 +17,7 @@ import dev.claudedevc.TestPaths;
 import dev.claudedevc.descriptor.DescriptorReader;
 import dev.claudedevc.descriptor.LoadedDescriptor;
 import dev.claudedevc.descriptor.PresetCatalog;
+import dev.claudedevc.policy.TestPolicies;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -254,7 +255,7 @@ class ManagedSettingsTest {
     void theRenderedFileIsTheGeneratorsForTheLoadedDescriptor() throws IOException {
         Path minimal = GoldenExamplesTest.scenarios().filter(p -> p.endsWith("minimal")).findFirst().orElseThrow();
         LoadedDescriptor loaded = DescriptorReader.load(minimal, Optional.empty());
-        GeneratedTree tree = Generator.forTemplates(Optional.empty()).generate(loaded);
+        GeneratedTree tree = Generator.forTemplates(Optional.empty()).generate(loaded, TestPolicies.of(loaded));
         assertEquals(Files.readString(minimal.resolve(".devcontainer").resolve(ManagedSettings.FILE)),
                 tree.get(ManagedSettings.FILE).orElseThrow().text());
     }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.claudedevc.descriptor.DescriptorReader;
 import dev.claudedevc.model.ImageLayout;
+import dev.claudedevc.policy.TestPolicies;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +28,8 @@ class SeccompProfileTest {
 
     private static GeneratedTree render(Path dir, String descriptor) throws IOException {
         Files.writeString(dir.resolve("claude-devc.yaml"), descriptor);
-        return Generator.forTemplates(Optional.empty()).generate(DescriptorReader.load(dir, Optional.empty()));
+        var loaded = DescriptorReader.load(dir, Optional.empty());
+        return Generator.forTemplates(Optional.empty()).generate(loaded, TestPolicies.of(loaded));
     }
 
     @Test

@@ -5,15 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.claudedevc.model.Cidr;
-import dev.claudedevc.model.DomainRule;
-import dev.claudedevc.model.Endpoint;
-import dev.claudedevc.model.NetworkPolicy;
+import dev.claudedevc.policy.EffectivePolicy;
+import dev.claudedevc.policy.TestPolicies;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
-import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -24,22 +20,16 @@ class ProbeMatrixTest {
     static final String S4 = "172.18.0.3";
     static final String S6 = "fd00:1:2:3::3";
 
-    static DomainRule exact(String host) {
-        return new DomainRule(DomainRule.Kind.EXACT, host, OptionalInt.empty());
+    /** A policy of these network keys (YAML lines at the network level). */
+    static EffectivePolicy policy(String network) {
+        return TestPolicies.of("name: p\nnetwork:\n" + network.indent(2));
     }
 
-    static NetworkPolicy policy(NetworkPolicy.Mode mode, List<DomainRule> allowed, List<Cidr> cidrs,
-            List<Endpoint> verifyAllow) {
-        return new NetworkPolicy(mode, NetworkPolicy.Ipv6Mode.FILTER, List.of(), allowed, List.of(), cidrs, List.of(),
-                List.of(443, 80), List.of(), verifyAllow, List.of());
+    static EffectivePolicy standard() {
+        return policy("allowedDomains: [allowed.test]\nverify:\n  allow: [allowed.test]\n");
     }
 
-    static NetworkPolicy standard() {
-        return policy(NetworkPolicy.Mode.ENFORCE, List.of(exact("allowed.test")), List.of(),
-                List.of(new Endpoint("allowed.test", 443)));
-    }
-
-    static Map<String, Probe> matrix(NetworkPolicy policy, Optional<String> ipv6) {
+    static Map<String, Probe> matrix(EffectivePolicy policy, Optional<String> ipv6) {
         return ProbeMatrix.build(new ProbeMatrix.Input(policy, ProbeMatrix.FIREWALL_COMMAND, S4, ipv6,
                 ProbeMatrix.escapeName(policy, "abcd1234"), "claude-devc-exfil-abcd1234.test")).stream()
                 .collect(Collectors.toMap(Probe::id, Function.identity(), (a, b) -> a, java.util.LinkedHashMap::new));
@@ -110,16 +100,15 @@ class ProbeMatrixTest {
 
     @Test
     void withoutMustAllowTargetsTheOtherPortProbeIsNotApplicable() {
-        Map<String, Probe> m = matrix(policy(NetworkPolicy.Mode.ENFORCE, List.of(), List.of(), List.of()),
-                Optional.of(S6));
+        Map<String, Probe> m = matrix(policy("mode: enforce\n"), Optional.of(S6));
         assertFalse(m.containsKey("allow-1"));
         assertTrue(m.get("allowed-host-other-port").notApplicable().orElseThrow().contains("no must-allow target"));
     }
 
     @Test
     void inAuditModeEscapesAreNotApplicableButPrivilegesStillCount() {
-        Map<String, Probe> m = matrix(policy(NetworkPolicy.Mode.AUDIT, List.of(exact("allowed.test")), List.of(),
-                List.of(new Endpoint("allowed.test", 443))), Optional.of(S6));
+        Map<String, Probe> m = matrix(policy("mode: audit\nallowedDomains: [allowed.test]\nverify:\n"
+                + "  allow: [allowed.test]\n"), Optional.of(S6));
         assertTrue(m.get("direct-ipv4").notApplicable().orElseThrow().startsWith("audit mode"));
         assertTrue(m.get("dns-udp").notApplicable().isPresent());
         assertTrue(m.get("allow-1").notApplicable().isEmpty());
@@ -128,42 +117,45 @@ class ProbeMatrixTest {
     }
 
     @Test
-    void theEscapeNameAvoidsWhatThePolicyAllows() {
-        NetworkPolicy wildcardTest = policy(NetworkPolicy.Mode.ENFORCE,
-                List.of(new DomainRule(DomainRule.Kind.SUBDOMAINS, "test", OptionalInt.empty())), List.of(), List.of());
-        assertEquals(Optional.of("claude-devc-escape-abcd.invalid"), ProbeMatrix.escapeName(wildcardTest, "abcd"));
+    void theEscapeNameAvoidsWhatThePolicyResolves() {
+        EffectivePolicy first = policy("allowedDomains: [claude-devc-escape-abcd.test]\n");
+        assertEquals(Optional.of("claude-devc-escape-abcd.invalid"), ProbeMatrix.escapeName(first, "abcd"));
         assertEquals(Optional.of("claude-devc-escape-abcd.test"), ProbeMatrix.escapeName(standard(), "abcd"));
-        NetworkPolicy all = policy(NetworkPolicy.Mode.ENFORCE, List.of(
-                new DomainRule(DomainRule.Kind.SUBDOMAINS, "test", OptionalInt.empty()),
-                new DomainRule(DomainRule.Kind.SUBDOMAINS, "invalid", OptionalInt.empty()),
-                new DomainRule(DomainRule.Kind.SUBDOMAINS, "example", OptionalInt.empty())), List.of(), List.of());
+        EffectivePolicy all = policy("allowedDomains: [claude-devc-escape-abcd.test, claude-devc-escape-abcd.invalid,"
+                + " claude-devc-escape-abcd.example]\n");
         assertEquals(Optional.empty(), ProbeMatrix.escapeName(all, "abcd"));
-        assertTrue(matrix(all, Optional.empty()).get("name").notApplicable().isPresent());
+        assertEquals(Optional.of("claude-devc-escape-abcd.example"), ProbeMatrix.escapeName(policy(
+                "allowedDomains: [claude-devc-escape-abcd.test, claude-devc-escape-abcd.invalid]\n"), "abcd"));
+        assertTrue(matrix(policy("allowedDomains: [claude-devc-escape-abcd1234.test,"
+                + " claude-devc-escape-abcd1234.invalid, claude-devc-escape-abcd1234.example]\n"), Optional.empty())
+                .get("name").notApplicable().isPresent());
         assertThrows(IllegalArgumentException.class, () -> ProbeMatrix.escapeName(standard(), "NOT-HEX"));
     }
 
     @Test
+    void aPresetsNameIsNotAnEscapeNameEither() {
+        // A team's preset could allow a name under .test; the escape must avoid it like the descriptor's own.
+        EffectivePolicy p = policy("allowedDomains: [\"*.abcd.test\"]\n");
+        assertEquals(Optional.of("claude-devc-escape-abcd.test"), ProbeMatrix.escapeName(p, "abcd"),
+                "*.abcd.test does not cover a name beside it");
+    }
+
+    @Test
     void theOtherPortIsOneThePolicyDoesNotAllowForThatHost() {
-        NetworkPolicy withPort = policy(NetworkPolicy.Mode.ENFORCE,
-                List.of(new DomainRule(DomainRule.Kind.EXACT, "allowed.test", OptionalInt.of(8443)),
-                        exact("allowed.test")), List.of(), List.of(new Endpoint("allowed.test", 8443)));
-        assertEquals(Set.of(80, 443, 8443), ProbeMatrix.allowedPorts(withPort, "allowed.test"));
+        EffectivePolicy withPort = policy("allowedDomains: [\"allowed.test:8443\", allowed.test]\nverify:\n"
+                + "  allow: [\"allowed.test:8443\"]\n");
         assertEquals(List.of("allowed.test", "8080"),
                 matrix(withPort, Optional.empty()).get("allowed-host-other-port").command().subList(6, 8));
     }
 
     @Test
-    void aSidecarInsideAnAllowedRangeCannotProveDirectIpBlocking() {
-        NetworkPolicy lan = policy(NetworkPolicy.Mode.ENFORCE, List.of(), List.of(new Cidr("172.16.0.0", 12, false)),
-                List.of());
+    void aSidecarInsideAnAllowedRangeCannotProveDirectIpBlockingOnTheRangesPorts() {
+        EffectivePolicy lan = policy("allowedCidrs: [172.16.0.0/12]\n");
         Map<String, Probe> m = matrix(lan, Optional.of(S6));
-        assertEquals(Optional.of(S4 + " is inside the allowed range 172.16.0.0/12"),
-                m.get("direct-ipv4").notApplicable());
+        assertEquals(Optional.of(S4 + ":443 is allowed by 172.16.0.0/12 from claude-devc.yaml:3:18"
+                + " (network.allowedCidrs[0])"), m.get("direct-ipv4").notApplicable());
         assertTrue(m.get("direct-ipv6").notApplicable().isEmpty());
-        assertTrue(ProbeMatrix.contains("fd00::", 8, S6));
-        assertFalse(ProbeMatrix.contains("fd01::", 16, S6));
-        assertFalse(ProbeMatrix.contains("172.16.0.0", 12, S6));
-        assertTrue(ProbeMatrix.contains("0.0.0.0", 0, S4));
+        assertTrue(m.get("ssh").notApplicable().isEmpty(), "the range opens 443 and 80, not 22: still probed");
     }
 
     @Test
