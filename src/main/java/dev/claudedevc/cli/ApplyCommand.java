@@ -64,6 +64,7 @@ final class ApplyCommand implements Callable<Integer> {
         String name;
         ExecResult applied;
         String statusOutput;
+        String outcome;
         try (DockerEngine engine = root.engines().connect()) {
             RunningContainer target = DevContainers.find(engine, container == null ? "" : container, workspace);
             name = target.name();
@@ -83,12 +84,19 @@ final class ApplyCommand implements Callable<Integer> {
             applied = engine.exec(target.id(), "root", List.of(ImageLayout.INSTALL_POLICY, "apply"), APPLY_TIMEOUT);
             statusOutput = engine.exec(target.id(), "root", List.of(ImageLayout.FIREWALL, "status"),
                     Duration.ofSeconds(30)).output();
+            outcome = outcome(applied, statusOutput);
+            if (outcome.equals("open")) {
+                // Not even the lockdown is known in place: like the entrypoint, refuse to leave it running open.
+                err.println("apply: the firewall in " + name + " does not record the network as closed: stopping it");
+                try {
+                    engine.stopContainer(target.id());
+                    outcome = "stopped";
+                } catch (RuntimeException e) {
+                    err.println("apply: cannot stop " + name + ": " + e.getMessage());
+                }
+            }
         }
         FirewallStatus status = FirewallStatus.parse(statusOutput);
-        String outcome = applied.succeeded() ? "applied"
-                : applied.exitCode() == REFUSED ? "refused"
-                : applied.exitCode() == FAILED_OPEN || !FirewallStatus.closedIn(statusOutput) ? "open"
-                : "closed";
         print(outcome, name, status, applied);
         if (!outcome.equals("applied")) {
             throw new ClaudeDevcException(ClaudeDevcException.Kind.APPLY_FAILED, switch (outcome) {
@@ -97,12 +105,24 @@ final class ApplyCommand implements Callable<Integer> {
                 case "closed" -> "the firewall in " + name + " did not take the new policy: the previous files are "
                         + "back and the container is CLOSED (outbound traffic blocked until a successful apply or a "
                         + "restart, which applies the previous policy); status: " + status.summary();
-                default -> "the firewall in " + name + " did not take the new policy and does NOT record the "
-                        + "network as closed; stop the container (docker stop " + name + "); status: "
-                        + status.summary();
+                case "stopped" -> "the firewall in " + name + " did not take the new policy and could not block "
+                        + "outbound traffic: the container was stopped (its next start applies the previous policy)";
+                default -> "the firewall in " + name + " did not take the new policy, does NOT record the network "
+                        + "as closed, and the container could not be stopped: stop it (docker stop " + name + ")";
             });
         }
         return ExitCodes.OK;
+    }
+
+    /** How the installer's run ended, read from its exit code and the firewall's record (closed=yes). */
+    static String outcome(ExecResult applied, String statusOutput) {
+        if (applied.succeeded()) {
+            return "applied";
+        }
+        if (applied.exitCode() == REFUSED) {
+            return "refused";
+        }
+        return applied.exitCode() == FAILED_OPEN || !FirewallStatus.closedIn(statusOutput) ? "open" : "closed";
     }
 
     /** The policy files by their path in the image, relative to the staging folder (etc/claude-devc/policy.conf). */

@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
  * {@code up-to-date} | {@code drifted}; {@code validate}: {@code valid} | {@code invalid}; {@code build}:
  * {@code built}; {@code verify}, {@code inspect}: {@code pass} | {@code fail}; {@code audit}: {@code proposals} |
  * {@code nothing-to-propose} | {@code not-in-force}; {@code apply}: {@code applied} | {@code refused} | {@code closed} |
- * {@code open}; {@code presets}: {@code ok}; {@code check}: {@code allowed} | {@code denied}. A new command picks its
+ * {@code stopped} | {@code open}; {@code presets}: {@code ok}; {@code check}: {@code allowed} | {@code denied}. A new command picks its
  * words and adds them here.
  */
 final class JsonOption {

@@ -45,6 +45,9 @@ public interface DockerEngine extends AutoCloseable {
     /** The running containers that carry every one of these labels (name to value). */
     List<RunningContainer> runningContainers(java.util.Map<String, String> labels);
 
+    /** Stops a running container (kills it after a short grace period); one that is not running is not an error. */
+    void stopContainer(String id);
+
     /** Removes a container, running or not; one that is already gone is not an error. */
     void removeContainer(String id);
 

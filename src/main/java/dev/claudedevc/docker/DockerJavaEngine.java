@@ -245,6 +245,18 @@ final class DockerJavaEngine implements DockerEngine {
     }
 
     @Override
+    public void stopContainer(String id) {
+        call("stop container " + id, () -> {
+            try {
+                client.stopContainerCmd(id).withTimeout(2).exec();
+            } catch (NotFoundException | com.github.dockerjava.api.exception.NotModifiedException e) {
+                // gone, or not running
+            }
+            return null;
+        });
+    }
+
+    @Override
     public void removeContainer(String id) {
         call("remove container " + id, () -> {
             try {

@@ -4,6 +4,7 @@ import static dev.claudedevc.docker.FakeEngine.exit;
 import static dev.claudedevc.docker.FakeEngine.ok;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -97,7 +98,7 @@ class ApplyCommandTest {
     }
 
     @Test
-    void refusedStagedFilesChangeNothingAndAnUnclosedNetworkIsCalledOpen() throws IOException {
+    void refusedStagedFilesChangeNothingAndAContainerThatCannotBeClosedIsStopped() throws IOException {
         engine.onExec(ID, "root", PREPARE, ok(""))
                 .onExec(ID, "root", INSTALL, exit(3, "refused: x is not root's"), exit(5, "FAILED"))
                 .onExec(ID, "root", STATUS, ok("result=ok\nclosed=yes\n"), exit(1, "result=failed\nclosed=no\n"));
@@ -105,9 +106,11 @@ class ApplyCommandTest {
         assertEquals("refused", new ObjectMapper().readTree(refused.out()).get("outcome").asText());
         assertTrue(refused.err().contains("refused the staged files: nothing changed, the firewall is in force"),
                 refused.err());
+        assertFalse(engine.calls.contains("stop container " + ID), engine.calls.toString());
         CliRun open = apply("--json").exits(ExitCodes.APPLY_FAILED);
-        assertEquals("open", new ObjectMapper().readTree(open.out()).get("outcome").asText());
-        assertTrue(open.err().contains("does NOT record the network as closed; stop the container"), open.err());
+        assertEquals("stopped", new ObjectMapper().readTree(open.out()).get("outcome").asText());
+        assertTrue(open.err().contains("could not block outbound traffic: the container was stopped"), open.err());
+        assertTrue(engine.calls.contains("stop container " + ID), engine.calls.toString());
     }
 
     @Test

@@ -138,6 +138,11 @@ public final class FakeEngine implements DockerEngine {
     }
 
     @Override
+    public void stopContainer(String id) {
+        calls.add("stop container " + id);
+    }
+
+    @Override
     public void removeContainer(String id) {
         calls.add("remove container " + id);
     }
