@@ -58,6 +58,7 @@ public final class Generator {
     static final String DENIALS_SCRIPT = "firewall/claude-devc-denials.sh";
     static final String GIT_WRAPPER_SCRIPT = "firewall/claude-devc-git.sh";
     static final String ATTACH_SCRIPT = "firewall/claude-devc-attach.sh";
+    static final String INSTALL_POLICY_SCRIPT = "firewall/claude-devc-install-policy.sh";
     static final String HOST_STEP_TEMPLATE = "templates/claude-devc-host.sh.mustache";
     /**
      * The scripts every project gets byte for byte from firewall/ (a team's templates folder may override them), by
@@ -66,7 +67,8 @@ public final class Generator {
     public static final Map<String, String> SHARED_SCRIPTS = java.util.Collections.unmodifiableMap(
             new java.util.TreeMap<>(Map.of("claude-devc-firewall.sh", FIREWALL_SCRIPT,
                     "claude-devc-entrypoint.sh", ENTRYPOINT_SCRIPT, "claude-devc-denials.sh", DENIALS_SCRIPT,
-                    "claude-devc-git.sh", GIT_WRAPPER_SCRIPT, "claude-devc-attach.sh", ATTACH_SCRIPT)));
+                    "claude-devc-git.sh", GIT_WRAPPER_SCRIPT, "claude-devc-attach.sh", ATTACH_SCRIPT,
+                    "claude-devc-install-policy.sh", INSTALL_POLICY_SCRIPT)));
 
     /** Packages the firewall, its self-test and `verify` need in every image. */
     static final List<String> BASE_PACKAGES = List.of("bind9-dnsutils", "ca-certificates", "curl", "dnsmasq-base",
@@ -220,6 +222,7 @@ public final class Generator {
         view.put("gitWrapperPath", ImageLayout.GIT_WRAPPER);
         view.put("gitView", ImageLayout.GIT_VIEW);
         view.put("attachPath", ImageLayout.ATTACH);
+        view.put("installPolicyPath", ImageLayout.INSTALL_POLICY);
         view.put("forwardGitCredentials", d.workspace().forwardGitCredentials());
         view.put("forwardFlag", ImageLayout.FORWARD_GIT_CREDENTIALS_FLAG);
         view.put("systemPath", String.join(":", SYSTEM_PATH));
