@@ -150,16 +150,16 @@ final class ValidateCommand implements Callable<Integer> {
     private static Check compiledPolicy(Workspace workspace, GeneratedTree tree) {
         Map<String, String> expected = new LinkedHashMap<>();
         Map<String, CompiledPolicyCheck.Found> found = new LinkedHashMap<>();
-        for (ImageLayout.CompiledFile file : ImageLayout.COMPILED_POLICY) {
-            expected.put(file.source(), tree.get(file.source()).orElseThrow().text());
-            Path onDisk = workspace.outputDir().resolve(file.source());
+        for (ImageLayout.PlacedFile file : ImageLayout.COMPILED_POLICY) {
+            expected.put(file.name(), tree.get(file.name()).orElseThrow().text());
+            Path onDisk = workspace.outputDir().resolve(file.name());
             try {
                 // Not rendered yet: the rendered files stand in; a rendered folder must hold every one.
                 if (Files.isRegularFile(onDisk)) {
-                    found.put(file.source(), CompiledPolicyCheck.Found.inCheckout(Files.readAllBytes(onDisk)));
+                    found.put(file.name(), CompiledPolicyCheck.Found.inCheckout(Files.readAllBytes(onDisk)));
                 } else if (!Files.isDirectory(workspace.outputDir())) {
-                    found.put(file.source(), CompiledPolicyCheck.Found.inCheckout(
-                            tree.get(file.source()).orElseThrow().content()));
+                    found.put(file.name(), CompiledPolicyCheck.Found.inCheckout(
+                            tree.get(file.name()).orElseThrow().content()));
                 }
             } catch (IOException e) {
                 throw new ClaudeDevcException(ClaudeDevcException.Kind.IO, "cannot read " + onDisk + ": "
@@ -190,7 +190,7 @@ final class ValidateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (json.enabled()) {
             Map<String, Object> result = new LinkedHashMap<>();
-            result.put("checks", checks.stream().map(c -> Map.of("name", c.name(), "source", c.source(),
+            result.put("checks", checks.stream().map(c -> Map.of("name", c.name(), "source", c.name(),
                     "ok", c.problems().isEmpty(), "problems", c.problems())).toList());
             result.put("warnings", warnings);
             JsonOption.print(out, checks.stream().allMatch(c -> c.problems().isEmpty()) ? "valid"
@@ -198,7 +198,7 @@ final class ValidateCommand implements Callable<Integer> {
             return;
         }
         for (Check check : checks) {
-            out.printf("%-4s %s (%s)%n", check.problems().isEmpty() ? "ok" : "FAIL", check.name(), check.source());
+            out.printf("%-4s %s (%s)%n", check.problems().isEmpty() ? "ok" : "FAIL", check.name(), check.name());
             check.problems().forEach(p -> out.println("     - " + p));
         }
         warnings.forEach(w -> spec.commandLine().getErr().println("warning: " + w));

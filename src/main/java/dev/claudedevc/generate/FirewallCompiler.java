@@ -120,18 +120,18 @@ public final class FirewallCompiler {
     public static Map<String, String> compile(Input in) {
         List<String> notes = new ArrayList<>();
         Map<String, String> files = new LinkedHashMap<>();
-        files.put(ImageLayout.IPSETS.source(), ipsets(in));
-        files.put(ImageLayout.FILTER4.source(), filter(in, 4));
-        files.put(ImageLayout.FILTER6.source(), filter(in, 6));
-        files.put(ImageLayout.DNSMASQ.source(), dnsmasq(in, notes));
+        files.put(ImageLayout.IPSETS.name(), ipsets(in));
+        files.put(ImageLayout.FILTER4.name(), filter(in, 4));
+        files.put(ImageLayout.FILTER6.name(), filter(in, 6));
+        files.put(ImageLayout.DNSMASQ.name(), dnsmasq(in, notes));
         Map<String, String> out = new LinkedHashMap<>();
-        out.put(ImageLayout.POLICY_HEADER.source(), header(in, files, notes));
+        out.put(ImageLayout.POLICY_HEADER.name(), header(in, files, notes));
         out.putAll(files);
         return out;
     }
 
-    private static String end(ImageLayout.CompiledFile file) {
-        return "# end of " + file.name() + "\n";
+    private static String end(ImageLayout.PlacedFile file) {
+        return "# end of " + file.fileName() + "\n";
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -182,7 +182,7 @@ public final class FirewallCompiler {
             b.append("note ").append(note).append('\n');
         }
         for (Map.Entry<String, String> file : files.entrySet()) {
-            String name = ImageLayout.compiledBySource(file.getKey()).name();
+            String name = ImageLayout.compiledByName(file.getKey()).fileName();
             b.append("file ").append(name).append(' ')
                     .append(Manifest.sha256(file.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8)))
                     .append('\n');

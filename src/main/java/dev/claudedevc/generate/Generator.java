@@ -211,7 +211,7 @@ public final class Generator {
         view.put("denialsPath", ImageLayout.DENIALS);
         view.put("policyDir", ImageLayout.POLICY_DIR);
         view.put("compiledPolicy", ImageLayout.COMPILED_POLICY.stream()
-                .map(f -> Map.of("source", f.source(), "path", f.path())).toList());
+                .map(f -> Map.of("source", f.name(), "path", f.path())).toList());
         view.put("compiledPaths", ImageLayout.COMPILED_POLICY.stream().map(f -> " " + f.path())
                 .reduce("", String::concat));
         view.put("managedSettingsFile", ManagedSettings.FILE);

@@ -23,31 +23,22 @@ public final class ImageLayout {
     /** The compiled policy's header (version, counts, self-test targets, the others' SHA-256), root-owned 0644. */
     public static final String POLICY = POLICY_DIR + "/policy.conf";
 
+    public static final PlacedFile POLICY_HEADER = new PlacedFile("claude-devc-policy.conf", POLICY);
+    public static final PlacedFile IPSETS = new PlacedFile("claude-devc-ipsets.restore", POLICY_DIR + "/ipsets.restore");
+    public static final PlacedFile FILTER4 = new PlacedFile("claude-devc-filter4.rules", POLICY_DIR + "/filter4.rules");
+    public static final PlacedFile FILTER6 = new PlacedFile("claude-devc-filter6.rules", POLICY_DIR + "/filter6.rules");
+    public static final PlacedFile DNSMASQ = new PlacedFile("claude-devc-dnsmasq.conf", POLICY_DIR + "/dnsmasq.conf");
     /**
-     * One file of the compiled policy: {@code source} in the output folder, installed root-owned 0644 as
-     * {@code POLICY_DIR/name}.
+     * The compiled firewall policy, the header first (firewall/README.md, "Compiled policy"): what {@code generate}
+     * writes, the image installs root-owned 0644 in {@link #POLICY_DIR} and the firewall script loads (it names the
+     * same files).
      */
-    public record CompiledFile(String source, String name) {
-        public String path() {
-            return POLICY_DIR + "/" + name;
-        }
-    }
+    public static final List<PlacedFile> COMPILED_POLICY = List.of(POLICY_HEADER, IPSETS, FILTER4, FILTER6, DNSMASQ);
 
-    public static final CompiledFile POLICY_HEADER = new CompiledFile("claude-devc-policy.conf", "policy.conf");
-    public static final CompiledFile IPSETS = new CompiledFile("claude-devc-ipsets.restore", "ipsets.restore");
-    public static final CompiledFile FILTER4 = new CompiledFile("claude-devc-filter4.rules", "filter4.rules");
-    public static final CompiledFile FILTER6 = new CompiledFile("claude-devc-filter6.rules", "filter6.rules");
-    public static final CompiledFile DNSMASQ = new CompiledFile("claude-devc-dnsmasq.conf", "dnsmasq.conf");
-    /**
-     * The compiled policy, the header first: what {@code generate} writes, the image installs and
-     * {@code apply --container} pushes. The firewall script names the same files (firewall/README.md).
-     */
-    public static final List<CompiledFile> COMPILED_POLICY = List.of(POLICY_HEADER, IPSETS, FILTER4, FILTER6, DNSMASQ);
-
-    /** The compiled file written as {@code source} in the output folder. */
-    public static CompiledFile compiledBySource(String source) {
-        return COMPILED_POLICY.stream().filter(f -> f.source().equals(source)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("not a compiled policy file: " + source));
+    /** The compiled file written as {@code name} in the output folder. */
+    public static PlacedFile compiledByName(String name) {
+        return COMPILED_POLICY.stream().filter(f -> f.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("not a compiled policy file: " + name));
     }
 
     /** dnsmasq's pid file. */
@@ -103,6 +94,10 @@ public final class ImageLayout {
      * @param path where the Dockerfile copies it in the image
      */
     public record PlacedFile(String name, String path) {
+        /** The file's name in the image ({@code policy.conf}). */
+        public String fileName() {
+            return path.substring(path.lastIndexOf('/') + 1);
+        }
     }
 
     /**
@@ -110,9 +105,8 @@ public final class ImageLayout {
      * managed settings derived from the same policy. {@code apply} pushes exactly these (never one without the
      * other), and the Dockerfile copies the same bytes to the same paths, so the next build bakes in what was applied.
      */
-    public static final List<PlacedFile> POLICY_FILES = List.of(
-            new PlacedFile("claude-devc-policy.conf", POLICY),
-            new PlacedFile("claude-code-managed-settings.json", MANAGED_SETTINGS));
+    public static final List<PlacedFile> POLICY_FILES = java.util.stream.Stream.concat(COMPILED_POLICY.stream(),
+            java.util.stream.Stream.of(new PlacedFile("claude-code-managed-settings.json", MANAGED_SETTINGS))).toList();
 
     /** Where the workspace is mounted in the container. */
     public static final String WORKSPACE = "/workspace";

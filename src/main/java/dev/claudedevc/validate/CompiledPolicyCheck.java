@@ -46,31 +46,31 @@ public final class CompiledPolicyCheck {
      */
     public static List<String> check(Map<String, String> expected, Map<String, Found> found) {
         List<String> problems = new ArrayList<>();
-        Optional<String> header = Optional.ofNullable(found.get(ImageLayout.POLICY_HEADER.source()))
+        Optional<String> header = Optional.ofNullable(found.get(ImageLayout.POLICY_HEADER.name()))
                 .map(f -> new String(f.content(), StandardCharsets.UTF_8));
-        for (ImageLayout.CompiledFile file : ImageLayout.COMPILED_POLICY) {
-            Found f = found.get(file.source());
+        for (ImageLayout.PlacedFile file : ImageLayout.COMPILED_POLICY) {
+            Found f = found.get(file.name());
             if (f == null) {
-                problems.add(file.source() + " is missing");
+                problems.add(file.name() + " is missing");
                 continue;
             }
             f.owner().ifPresent(owner -> {
                 String[] o = owner.split(" ");
                 if (!o[0].equals("0") || !o[1].equals("0")) {
-                    problems.add(file.source() + " is not root-owned (uid " + o[0] + ", gid " + o[1] + ")");
+                    problems.add(file.name() + " is not root-owned (uid " + o[0] + ", gid " + o[1] + ")");
                 }
                 if (o[2].length() >= 2 && o[2].substring(o[2].length() - 2).matches(".*[2367].*")) {
-                    problems.add(file.source() + " is writable by others than root (mode " + o[2] + ")");
+                    problems.add(file.name() + " is writable by others than root (mode " + o[2] + ")");
                 }
             });
             String text = new String(f.content(), StandardCharsets.UTF_8);
             if (file != ImageLayout.POLICY_HEADER && header.isPresent()
-                    && !header.get().contains("\nfile " + file.name() + " " + sha256(f.content()) + "\n")) {
-                problems.add(file.source() + ": its SHA-256 differs from the one the header records");
+                    && !header.get().contains("\nfile " + file.fileName() + " " + sha256(f.content()) + "\n")) {
+                problems.add(file.name() + ": its SHA-256 differs from the one the header records");
             }
-            String want = expected.get(file.source());
+            String want = expected.get(file.name());
             if (want != null && !want.equals(text)) {
-                problems.add(file.source() + " differs from what the descriptor compiles to (line "
+                problems.add(file.name() + " differs from what the descriptor compiles to (line "
                         + firstDifference(want, text) + "; run claude-devc generate)");
             }
         }

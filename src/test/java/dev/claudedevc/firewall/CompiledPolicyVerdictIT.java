@@ -91,8 +91,8 @@ class CompiledPolicyVerdictIT {
         // The validate command on a checkout holding the same bytes (ownership is the image's, not the checkout's).
         if (!what.contains("owned") && !what.contains("writable")) {
             Path project = copyOfProject();
-            for (ImageLayout.CompiledFile file : ImageLayout.COMPILED_POLICY) {
-                Path target = project.resolve(".devcontainer").resolve(file.source());
+            for (ImageLayout.PlacedFile file : ImageLayout.COMPILED_POLICY) {
+                Path target = project.resolve(".devcontainer").resolve(file.name());
                 Optional<byte[]> bytes = read(file);
                 if (bytes.isPresent()) {
                     Files.write(target, bytes.get());
@@ -108,8 +108,8 @@ class CompiledPolicyVerdictIT {
 
     private Map<String, String> expected() {
         Map<String, String> out = new LinkedHashMap<>();
-        for (ImageLayout.CompiledFile file : ImageLayout.COMPILED_POLICY) {
-            out.put(file.source(), lab.generatedFile(FirewallLab.Variant.ENFORCE, file.source()));
+        for (ImageLayout.PlacedFile file : ImageLayout.COMPILED_POLICY) {
+            out.put(file.name(), lab.generatedFile(FirewallLab.Variant.ENFORCE, file.name()));
         }
         return out;
     }
@@ -117,17 +117,17 @@ class CompiledPolicyVerdictIT {
     /** The installed files as the container has them: bytes, owner and mode. */
     private Map<String, CompiledPolicyCheck.Found> installed() {
         Map<String, CompiledPolicyCheck.Found> out = new LinkedHashMap<>();
-        for (ImageLayout.CompiledFile file : ImageLayout.COMPILED_POLICY) {
+        for (ImageLayout.PlacedFile file : ImageLayout.COMPILED_POLICY) {
             Optional<byte[]> bytes = read(file);
             if (bytes.isPresent()) {
                 String owner = dev.asRoot("stat -c '%u %g %a' \"$1\"", file.path()).succeeds().out().strip();
-                out.put(file.source(), new CompiledPolicyCheck.Found(bytes.get(), Optional.of(owner)));
+                out.put(file.name(), new CompiledPolicyCheck.Found(bytes.get(), Optional.of(owner)));
             }
         }
         return out;
     }
 
-    private Optional<byte[]> read(ImageLayout.CompiledFile file) {
+    private Optional<byte[]> read(ImageLayout.PlacedFile file) {
         DevContainer.Exec cat = dev.asRoot("test -f \"$1\" && base64 -w0 \"$1\"", file.path());
         return cat.exitCode() == 0 ? Optional.of(Base64.getDecoder().decode(cat.out().strip())) : Optional.empty();
     }
