@@ -2,18 +2,19 @@ package dev.claudedevc.policy;
 
 import dev.claudedevc.descriptor.LoadedDescriptor;
 import dev.claudedevc.descriptor.PresetCatalog;
+import dev.claudedevc.model.Ecosystem;
 import dev.claudedevc.model.Endpoint;
 import dev.claudedevc.model.McpServer;
 import dev.claudedevc.model.NetworkPolicy;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
@@ -230,8 +231,8 @@ public final class EffectivePolicy {
      * lab server by overriding a preset, never at a public address.
      */
     public List<Endpoint> registryTargets() {
-        java.util.Set<String> registries = java.util.Arrays.stream(dev.claudedevc.model.Ecosystem.values())
-                .map(dev.claudedevc.model.Ecosystem::preset).collect(Collectors.toSet());
+        Set<String> registries = java.util.Arrays.stream(Ecosystem.values()).map(Ecosystem::preset)
+                .collect(Collectors.toSet());
         Map<String, Endpoint> targets = new TreeMap<>();  // by preset name, as the catalog lists them
         for (AllowEntry e : allowed) {
             String preset = e.provenance().origin();
