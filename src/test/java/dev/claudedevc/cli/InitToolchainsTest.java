@@ -132,4 +132,38 @@ class InitToolchainsTest {
         assertEquals("mcr.microsoft.com/devcontainers/javascript-node:20-bookworm", d.image());
         assertFalse(Files.readString(repo.resolve("claude-devc.yaml")).contains("evil"));
     }
+
+    /** Root-owned toolchain folders: what the user installs goes to the home folder, what needs root at build time. */
+    @Test
+    void npmGlobalInstallsGoToTheUsersPrefixAfterClaudeCodesOwnRootInstall() throws IOException {
+        copy("node-web-framework");
+        CliRun.of("init", "-C", repo.toString(), "--claude-install", "npm").exits(0);
+        String dockerfile = Files.readString(repo.resolve(".devcontainer/Dockerfile"));
+        int claude = dockerfile.indexOf("RUN npm install -g @anthropic-ai/claude-code@");
+        int prefix = dockerfile.indexOf("ENV NPM_CONFIG_PREFIX=/home/node/.npm-global\n");
+        assertTrue(claude > 0 && prefix > claude, "Claude Code into the root-owned prefix, then the user's: "
+                + dockerfile);
+        assertTrue(Files.readString(repo.resolve(".devcontainer/devcontainer.json"))
+                .contains(":/home/node/.npm-global/bin\""), "its bin on the user's PATH only");
+        assertFalse(dockerfile.contains("rustup toolchain install"), dockerfile);
+    }
+
+    @Test
+    void onTheRustImageThePinnedChannelIsInstalledAsRootBeforeTheFoldersBecomeRootOwned() throws IOException {
+        copy("rust-toolchain-file");
+        CliRun.of("init", "-C", repo.toString(), "--claude-install", "none").exits(0);
+        String dockerfile = Files.readString(repo.resolve(".devcontainer/Dockerfile"));
+        int install = dockerfile.indexOf("rustup toolchain install 1.82.0 --profile minimal");
+        int chown = dockerfile.indexOf("chown -R root:root \"$real\"");
+        assertTrue(install > 0 && chown > install, dockerfile);
+        assertTrue(dockerfile.indexOf("ENV CARGO_HOME=/home/vscode/.cargo") > install, "rustup ran with the image's"
+                + " CARGO_HOME; the user's comes after");
+    }
+
+    @Test
+    void fromDebianRustHasNoRustupStep() throws IOException {
+        copy("rust-cli");
+        CliRun.of("init", "-C", repo.toString(), "--claude-install", "none", "--toolchain-source", "debian").exits(0);
+        assertFalse(Files.readString(repo.resolve(".devcontainer/Dockerfile")).contains("rustup toolchain install"));
+    }
 }
