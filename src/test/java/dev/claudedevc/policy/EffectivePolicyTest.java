@@ -223,7 +223,7 @@ class EffectivePolicyTest {
         assertEquals("network.hostAccess.ports[1]", p.hostPortEntries().get(1).provenance().keyPath());
         assertEquals("claude-devc.yaml:3:30", p.hostPortEntries().get(1).provenance().location());
         assertEquals(new Endpoint("b.example.com", 22), p.verifyDenyEntries().get(0).value());
-        assertEquals("claude-devc.yaml:6:11", p.verifyDenyEntries().get(0).provenance().location());
+        assertEquals("claude-devc.yaml:6:12", p.verifyDenyEntries().get(0).provenance().location());
         assertEquals(List.of(new Endpoint("a.example.com", 443)), p.verifyAllow());
         assertEquals("network.privateAnswers[0]", POLICY.privateAnswers().get(0).provenance().keyPath());
     }
