@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.claudedevc.TestPaths;
 import dev.claudedevc.cli.CliRun;
 import dev.claudedevc.cli.ExitCodes;
 import dev.claudedevc.firewall.DevContainer.Exec;
@@ -92,16 +91,20 @@ class ApplyIT {
 
     @Test
     void aPolicyTheFirewallRefusesLeavesTheContainerClosedWithThePreviousFilesBack() throws IOException {
-        // A team template that renders a record the firewall refuses (DNS ports cannot be allowed).
-        Files.writeString(templates.resolve("claude-devc-policy.conf.mustache"), Files.readString(
-                TestPaths.projectRoot().resolve("templates/claude-devc-policy.conf.mustache")) + "group 98 53\n");
+        // A policy the firewall refuses: its self-test finds a target it must deny reachable (the compiled policy
+        // comes from Java, not a template, so a team template cannot make it malformed; the start-time check's
+        // refusals of malformed files are CompiledPolicyVerdictIT's).
+        Path refused = Files.createDirectories(templates.resolve("refused-project"));
+        assertTrue(descriptor.contains("deny: [\""), descriptor);
+        Files.writeString(refused.resolve("claude-devc.yaml"), descriptor.replace("deny: [\"",
+                "deny: [\"allowed.test:443\", \""));
         try (DevContainer dev = lab.start(FirewallLab.Variant.ENFORCE)) {
             dev.applyFirewall().succeeds();
             String policyBefore = inContainer(dev, ImageLayout.POLICY);
             String settingsBefore = inContainer(dev, ImageLayout.MANAGED_SETTINGS);
 
-            CliRun failed = CliRun.of("apply", "-C", project.toString(), "--templates", templates.toString(),
-                    "--container", dev.id(), "--json").exits(ExitCodes.APPLY_FAILED);
+            CliRun failed = CliRun.of("apply", "-C", refused.toString(), "--container", dev.id(), "--json")
+                    .exits(ExitCodes.APPLY_FAILED);
             assertEquals("closed", new ObjectMapper().readTree(failed.out()).get("outcome").asText(), failed.out());
             assertTrue(failed.err().contains("the container is CLOSED"), failed.err());
 
