@@ -11,6 +11,7 @@ import com.github.dockerjava.api.DockerClient;
 import dev.claudedevc.cli.Main;
 import dev.claudedevc.model.ImageLayout;
 import dev.claudedevc.model.ToolchainVersion;
+import dev.claudedevc.testing.CachedImages;
 import dev.claudedevc.testing.DockerRequired;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -61,15 +62,15 @@ import org.testcontainers.utility.DockerImageName;
  *     {@code rustup toolchain install} is skipped here, not proven.</li>
  * </ul>
  * Every stand-in starts with the same layer (the box's own system packages, so each generated image's apt step
- * only refreshes the lists), then one layer per toolchain (shared by the two Java kinds). Stand-ins are kept
- * between runs under fixed tags, as a build cache like the base image. Each claim about the box is first shown
+ * only refreshes the lists), then one layer per toolchain (shared by the two Java kinds). The stand-ins and the
+ * generated images are kept between runs under fixed tags, as a build cache like the base image: a run after a
+ * change rebuilds what the change touches (on a fresh machine, everything). Each claim about the box is first shown
  * false on the stand-in. The containers only sleep, without a network; the checks are version-style commands and
  * builds that need no network.
  */
 class OfficialImageStandInsIT {
 
     static final String BASE_IMAGE = System.getenv().getOrDefault("CLAUDE_DEVC_BASE_IMAGE", "local/debian:bookworm");
-    static final String RUN = java.util.HexFormat.of().formatHex(new java.security.SecureRandom().generateSeed(3));
     static final String PLANTED = "planted-git";
     /** The metadata an official image carries that the box must not inherit (the Go image's run arguments). */
     static final String LABEL = "[{\\\"id\\\":\\\"ghcr.io/devcontainers/features/common-utils:2\\\"},"
@@ -196,7 +197,6 @@ class OfficialImageStandInsIT {
     static Path work;
 
     static final List<GenericContainer<?>> STARTED = new ArrayList<>();
-    static final List<String> BOXES = new ArrayList<>();
 
     /** What one kind built: the stand-in and the box, running. */
     static final class Built {
@@ -242,12 +242,14 @@ class OfficialImageStandInsIT {
         assertTrue(Files.readString(b.repo.resolve(".devcontainer/Dockerfile"))
                 .contains("ARG CLAUDE_DEVC_BASE_IMAGE=" + kind.official() + "\n"));
 
-        new ImageFromDockerfile(kind.standInTag(), false).withFileFromString("Dockerfile", kind.dockerfile()).get();
-        b.boxTag = "claude-devc-it/standin-box-" + kind.fixture() + ":" + RUN;
-        String[] build = cli("build", "-C", b.repo.toString(), "-q", "--base-image", kind.standInTag(), "-t",
-                b.boxTag);
-        assertEquals("0", build[0], build[1]);
-        BOXES.add(b.boxTag);
+        CachedImages.rebuild(kind.standInTag(), () -> new ImageFromDockerfile(kind.standInTag(), false)
+                .withFileFromString("Dockerfile", kind.dockerfile()).get());
+        b.boxTag = "claude-devc-it/standin-box-" + kind.fixture() + ":cache";
+        CachedImages.rebuild(b.boxTag, () -> {
+            String[] build = cli("build", "-C", b.repo.toString(), "-q", "--base-image", kind.standInTag(), "-t",
+                    b.boxTag);
+            assertEquals("0", build[0], build[1]);
+        });
         b.standIn = sleeping(kind.standInTag());
         b.box = sleeping(b.boxTag);
     }
@@ -341,18 +343,10 @@ class OfficialImageStandInsIT {
         return c;
     }
 
-    /** The boxes go; the stand-ins stay as a build cache (fixed tags, rebuilt when their Dockerfile changes). */
+    /** The images stay as a build cache (fixed tags; a rebuild that moves a tag removes the image it left). */
     @AfterAll
-    static void remove() {
+    static void stop() {
         STARTED.forEach(GenericContainer::stop);
-        DockerClient docker = DockerClientFactory.instance().client();
-        for (String image : BOXES) {
-            try {
-                docker.removeImageCmd(image).withForce(true).exec();
-            } catch (RuntimeException e) {
-                // already gone
-            }
-        }
     }
 
     private static String[] cli(String... args) {
