@@ -29,7 +29,12 @@ public class ClaudeDevcException extends RuntimeException {
         /** A file could not be read or written for a reason outside the user's input. */
         IO,
         /** An earlier step has not run: nothing rendered to build, no image to verify. */
-        NOT_READY
+        NOT_READY,
+        /**
+         * {@code apply}: the running container's firewall did not take the new policy (refused, or failed applying
+         * it); the container is left closed or as it was, never opened by the attempt.
+         */
+        APPLY_FAILED
     }
 
     private final Kind kind;

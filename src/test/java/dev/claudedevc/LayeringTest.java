@@ -39,11 +39,12 @@ class LayeringTest {
             Map.entry("generate", Set.of("assets", "descriptor", "model", "policy", "render")),
             Map.entry("validate", Set.of("assets", "descriptor", "generate", "model", "policy", "render")),
             Map.entry("audit", Set.of("descriptor", "model", "policy")),
+            Map.entry("init", Set.of("assets", "descriptor", "generate", "model", "policy", "render", "validate")),
             Map.entry("docker", Set.of()),
             Map.entry("inspect", Set.of("docker", "model")),
             Map.entry("verify", Set.of("docker", "inspect", "model", "policy")),
-            Map.entry("cli", Set.of("assets", "audit", "descriptor", "docker", "generate", "inspect", "model",
-                    "policy", "render", "validate", "verify")));
+            Map.entry("cli", Set.of("assets", "audit", "descriptor", "docker", "generate", "init", "inspect",
+                    "model", "policy", "render", "validate", "verify")));
 
     @Test
     void eachPackageUsesOnlyTheLayersBelowIt() {

@@ -110,13 +110,22 @@ final class AuditCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    /** {@code -C DIR} for another folder than the current one (quoted for a POSIX shell when it needs it). */
-    private static String projectOption(Workspace workspace) {
-        if (workspace.projectDir().equals(Path.of("").toAbsolutePath().normalize())) {
-            return "";
+    /**
+     * The project options apply needs to render the same policy: {@code -C DIR} for another folder than the current
+     * one, and the {@code -f} and {@code --templates} given here (each quoted for a POSIX shell when it needs it).
+     */
+    private String projectOption(Workspace workspace) {
+        StringBuilder options = new StringBuilder();
+        if (!workspace.projectDir().equals(Path.of("").toAbsolutePath().normalize())) {
+            options.append(" -C ").append(quoted(Output.display(workspace.projectDir())));
         }
-        String dir = Output.display(workspace.projectDir());
-        return " -C " + (dir.matches("[A-Za-z0-9_./@%+=:,-]+") ? dir : "'" + dir.replace("'", "'\\''") + "'");
+        project.descriptorFile().ifPresent(f -> options.append(" -f ").append(quoted(Output.display(f))));
+        project.templatesDir().ifPresent(t -> options.append(" --templates ").append(quoted(Output.display(t))));
+        return options.toString();
+    }
+
+    private static String quoted(String word) {
+        return word.matches("[A-Za-z0-9_./@%+=:,-]+") ? word : "'" + word.replace("'", "'\\''") + "'";
     }
 
     private String[] fromFiles() {

@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
             AuditCommand.class,
             CheckCommand.class,
             InspectCommand.class,
+            ApplyCommand.class,
             PresetsCommand.class,
             SchemaCommand.class,
             TemplatesCommand.class,
@@ -43,7 +44,8 @@ import picocli.CommandLine.Spec;
             "9:verification failed (a probe did not match)",
             "10:file system error",
             "11:an earlier step has not run (generate before build, build before verify)",
-            "12:check: the destination is denied"
+            "12:check: the destination is denied",
+            "13:apply: the running container did not take the new policy (it is left closed, or as it was)"
         },
         footer = "%nResults go to stdout, progress and errors to stderr. See README.md for the descriptor reference.")
 final class ClaudeDevcCommand implements Runnable {

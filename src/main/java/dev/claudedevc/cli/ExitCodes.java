@@ -19,6 +19,7 @@ public final class ExitCodes {
     public static final int NOT_READY = 11;
     /** {@code check}: the destination is not allowed (a result, not a failure: nothing went wrong). */
     public static final int DENIED = 12;
+    public static final int APPLY_FAILED = 13;
 
     private ExitCodes() {
     }
@@ -34,6 +35,7 @@ public final class ExitCodes {
             case VERIFICATION_FAILED -> VERIFICATION_FAILED;
             case IO -> IO_ERROR;
             case NOT_READY -> NOT_READY;
+            case APPLY_FAILED -> APPLY_FAILED;
         };
     }
 }

@@ -74,7 +74,7 @@ final class GenerateCommand implements Callable<Integer> {
         List<TreeWriter.Written> written = TreeWriter.write(workspace.outputDir(), new ArrayList<>(tree.files()),
                 force, Manifest.read(workspace.outputDir()));
         Output.written(out, written, json.enabled());
-        for (dev.claudedevc.model.McpServer server : workspace.loaded().descriptor().network().mcpServers()) {
+        for (dev.claudedevc.model.McpServer server : workspace.policy().mcpServers()) {
             spec.commandLine().getErr().println(server.isRemote()
                     ? "mcp: allowed " + server.host().orElseThrow() + " (from .mcp.json server " + server.name() + ")"
                     : "mcp: .mcp.json server " + server.name() + " (stdio) runs inside the box, behind the firewall");

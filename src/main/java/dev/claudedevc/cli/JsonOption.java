@@ -14,8 +14,9 @@ import picocli.CommandLine.Option;
  * <p>The outcomes (README, "JSON results"): {@code init}, {@code generate}: {@code written}; {@code generate --check}:
  * {@code up-to-date} | {@code drifted}; {@code validate}: {@code valid} | {@code invalid}; {@code build}:
  * {@code built}; {@code verify}, {@code inspect}: {@code pass} | {@code fail}; {@code audit}: {@code proposals} |
- * {@code nothing-to-propose} | {@code not-in-force}; {@code apply}: {@code applied} | {@code closed};
- * {@code presets}: {@code ok}; {@code check}: {@code allowed} | {@code denied}. A new command picks its words and adds them here.
+ * {@code nothing-to-propose} | {@code not-in-force}; {@code apply}: {@code applied} | {@code refused} | {@code closed} |
+ * {@code stopped} | {@code open}; {@code presets}: {@code ok}; {@code check}: {@code allowed} | {@code denied}. A new command picks its
+ * words and adds them here.
  */
 final class JsonOption {
 

@@ -8,6 +8,7 @@ import dev.claudedevc.generate.Generator;
 import dev.claudedevc.docker.DockerEngine;
 import dev.claudedevc.docker.ImageInfo;
 import dev.claudedevc.validate.BoundaryCheck;
+import dev.claudedevc.validate.CheckedRender;
 import dev.claudedevc.validate.DevcontainerCheck;
 import dev.claudedevc.validate.MergedConfiguration;
 import dev.claudedevc.validate.DockerfileCheck;
@@ -78,7 +79,7 @@ final class ValidateCommand implements Callable<Integer> {
                 DevcontainerCheck.environment(devcontainer.text()).stream()
                         .map(p -> devcontainer.origin() + ":" + p).toList()));
         checks.add(new Check("devcontainer.json boundary", devcontainer.origin(),
-                BoundaryCheck.check(parsed, Workspace.expected(workspace.generator(), workspace.loaded()))));
+                BoundaryCheck.check(parsed, CheckedRender.expected(workspace.loaded()))));
         Source dockerfile = source(workspace, tree, "Dockerfile");
         checks.add(new Check("Dockerfile structure", dockerfile.origin(), DockerfileCheck.structure(dockerfile.text())));
         if (schema != null) {

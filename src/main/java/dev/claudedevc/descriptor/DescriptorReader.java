@@ -74,20 +74,16 @@ public final class DescriptorReader {
     static final java.util.Set<String> ZONES = java.time.ZoneId.getAvailableZoneIds().stream()
             .filter(z -> !z.startsWith("SystemV/")).collect(java.util.stream.Collectors.toCollection(TreeSet::new));
 
-    private final PresetCatalog presets;
-
-    public DescriptorReader(PresetCatalog presets) {
-        this.presets = presets;
-    }
-
     /**
-     * Finds and reads the project's descriptor with the built-in presets.
+     * Finds and reads the project's descriptor. The names it refers to elsewhere (presets and their optional
+     * groups) are resolved with the effective policy ({@code policy.EffectivePolicy.of}), which refuses an unknown
+     * one with a located error like the reader's own.
      *
      * @param projectDir the project folder
      * @param file       an explicit descriptor file, or empty to look for {@link #FILE_NAMES}
      */
     public static LoadedDescriptor load(Path projectDir, Optional<Path> file) {
-        return new DescriptorReader(PresetCatalog.builtIn()).read(locate(projectDir, file));
+        return new DescriptorReader().read(locate(projectDir, file));
     }
 
     /** The descriptor file to use: the explicit one, else the first of {@link #FILE_NAMES} that exists. */
@@ -304,14 +300,8 @@ public final class DescriptorReader {
         NetworkPolicy.Mode mode = f.enumValue("mode", NetworkPolicy.Mode.class).orElse(NetworkPolicy.Mode.ENFORCE);
         NetworkPolicy.Ipv6Mode ipv6 = f.enumValue("ipv6", NetworkPolicy.Ipv6Mode.class)
                 .orElse(NetworkPolicy.Ipv6Mode.FILTER);
-        List<String> presetNames = distinct(f, "presets", f.list("presets", (n, p) -> {
-            String preset = f.checkedString(n, p, Syntax.PRESET_NAME, "a preset name");
-            if (!presets.names().contains(preset)) {
-                throw f.source().error(n, p, "unknown preset '" + preset + "' (known: "
-                        + String.join(", ", presets.names()) + ")");
-            }
-            return preset;
-        }));
+        List<String> presetNames = distinct(f, "presets", f.list("presets",
+                (n, p) -> f.checkedString(n, p, Syntax.PRESET_NAME, "a preset name")));
         List<DomainRule> allowed = distinct(f, "allowedDomains",
                 f.list("allowedDomains", (n, p) -> f.parse(n, p, Syntax::domainRule)));
         List<DomainRule> denied = distinct(f, "deniedDomains", f.list("deniedDomains", (n, p) -> {

@@ -36,6 +36,42 @@ final class BuildContext {
         return out.toByteArray();
     }
 
+    /**
+     * A tar of these files (by relative path), each root-owned 0644, with a root-owned 0755 entry for every folder on
+     * their paths, in sorted order and with time 0 (the same files give the same bytes).
+     *
+     * @throws IllegalArgumentException for a path that is absolute, empty or has {@code .}/{@code ..} segments
+     */
+    static byte[] tar(java.util.Map<String, byte[]> files) {
+        java.util.SortedMap<String, byte[]> entries = new java.util.TreeMap<>();
+        files.forEach((path, content) -> {
+            if (!path.matches("[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*") || List.of(path.split("/")).stream()
+                    .anyMatch(p -> p.equals(".") || p.equals(".."))) {
+                throw new IllegalArgumentException("not a relative file path: " + path);
+            }
+            for (int slash = path.indexOf('/'); slash > 0; slash = path.indexOf('/', slash + 1)) {
+                entries.putIfAbsent(path.substring(0, slash) + "/", null);
+            }
+            entries.put(path, content);
+        });
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            for (var entry : entries.entrySet()) {
+                if (entry.getValue() == null) {
+                    writeHeader(out, entry.getKey(), 0755, 0, 0, '5');
+                } else {
+                    writeHeader(out, entry.getKey(), 0644, entry.getValue().length, 0, '0');
+                    out.write(entry.getValue());
+                    pad(out, entry.getValue().length);
+                }
+            }
+            out.write(new byte[BLOCK * 2]);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
     static void write(Path dir, OutputStream out) throws IOException {
         List<Path> paths;
         try (Stream<Path> walk = Files.walk(dir)) {

@@ -45,6 +45,9 @@ public interface DockerEngine extends AutoCloseable {
     /** The running containers that carry every one of these labels (name to value). */
     List<RunningContainer> runningContainers(java.util.Map<String, String> labels);
 
+    /** Stops a running container (kills it after a short grace period); one that is not running is not an error. */
+    void stopContainer(String id);
+
     /** Removes a container, running or not; one that is already gone is not an error. */
     void removeContainer(String id);
 
@@ -68,6 +71,16 @@ public interface DockerEngine extends AutoCloseable {
      *         archive order; empty when the path does not exist
      */
     java.util.Map<String, byte[]> readFiles(String containerId, String path, long maxBytes);
+
+    /**
+     * Writes regular files into an existing folder of a running container through the engine's archive endpoint (no
+     * process is started in the container): each root-owned (uid and gid 0) with mode 0644, in root-owned 0755
+     * folders made as needed. The engine resolves {@code dir} inside the container's file system.
+     *
+     * @param dir   an absolute path in the container
+     * @param files contents by path relative to {@code dir} ({@code a/b.conf}: no {@code ..}, no leading /)
+     */
+    void writeFiles(String containerId, String dir, java.util.Map<String, byte[]> files);
 
     /** Starts a command in a running container without waiting for it (a background service); root as above. */
     void execDetached(String containerId, String user, List<String> command);

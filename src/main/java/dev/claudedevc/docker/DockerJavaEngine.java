@@ -245,6 +245,18 @@ final class DockerJavaEngine implements DockerEngine {
     }
 
     @Override
+    public void stopContainer(String id) {
+        call("stop container " + id, () -> {
+            try {
+                client.stopContainerCmd(id).withTimeout(2).exec();
+            } catch (NotFoundException | com.github.dockerjava.api.exception.NotModifiedException e) {
+                // gone, or not running
+            }
+            return null;
+        });
+    }
+
+    @Override
     public void removeContainer(String id) {
         call("remove container " + id, () -> {
             try {
@@ -337,6 +349,16 @@ final class DockerJavaEngine implements DockerEngine {
             } catch (java.io.IOException e) {
                 throw new EngineException("cannot read " + path + " from " + containerId + ": " + e.getMessage(), e);
             }
+        });
+    }
+
+    @Override
+    public void writeFiles(String containerId, String dir, java.util.Map<String, byte[]> files) {
+        byte[] tar = BuildContext.tar(files);
+        call("copy into " + dir + " in " + containerId, () -> {
+            client.copyArchiveToContainerCmd(containerId).withRemotePath(dir).withNoOverwriteDirNonDir(true)
+                    .withCopyUIDGID(false).withTarInputStream(new java.io.ByteArrayInputStream(tar)).exec();
+            return null;
         });
     }
 

@@ -59,6 +59,7 @@ public final class Generator {
     static final String DENIALS_SCRIPT = "firewall/claude-devc-denials.sh";
     static final String GIT_WRAPPER_SCRIPT = "firewall/claude-devc-git.sh";
     static final String ATTACH_SCRIPT = "firewall/claude-devc-attach.sh";
+    static final String INSTALL_POLICY_SCRIPT = "firewall/claude-devc-install-policy.sh";
     static final String HOST_STEP_TEMPLATE = "templates/claude-devc-host.sh.mustache";
 
     /** Packages the firewall, its self-test and `verify` need in every image. */
@@ -101,6 +102,7 @@ public final class Generator {
         tree.add(script(DENIALS_SCRIPT, "claude-devc-denials.sh"));
         tree.add(script(GIT_WRAPPER_SCRIPT, "claude-devc-git.sh"));
         tree.add(script(ATTACH_SCRIPT, "claude-devc-attach.sh"));
+        tree.add(script(INSTALL_POLICY_SCRIPT, "claude-devc-install-policy.sh"));
         tree.add(policy(d, policy));
         tree.add(ManagedSettings.render(d, policy, paths));
         if (d.claudeCode().sandbox()) {
@@ -213,6 +215,7 @@ public final class Generator {
         view.put("gitWrapperPath", ImageLayout.GIT_WRAPPER);
         view.put("gitView", ImageLayout.GIT_VIEW);
         view.put("attachPath", ImageLayout.ATTACH);
+        view.put("installPolicyPath", ImageLayout.INSTALL_POLICY);
         view.put("forwardGitCredentials", d.workspace().forwardGitCredentials());
         view.put("forwardFlag", ImageLayout.FORWARD_GIT_CREDENTIALS_FLAG);
         view.put("systemPath", String.join(":", SYSTEM_PATH));

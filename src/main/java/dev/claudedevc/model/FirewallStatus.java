@@ -34,6 +34,14 @@ public record FirewallStatus(String result, List<String> problems) {
         return new FirewallStatus(result == null ? "unknown" : result, problems);
     }
 
+    /**
+     * Whether the last run's record in this status output says the network was left closed ({@code closed=yes}:
+     * the lockdown or the final default-deny tables known in place), whatever its result.
+     */
+    public static boolean closedIn(String output) {
+        return output.lines().anyMatch(l -> l.strip().equals("closed=yes"));
+    }
+
     /** Whether the firewall is in force now, as checked against the kernel's state. */
     public boolean inForce() {
         return result.equals("ok");

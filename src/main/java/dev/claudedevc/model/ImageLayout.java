@@ -53,6 +53,35 @@ public final class ImageLayout {
     /** The resolver's query log, readable by every user. */
     public static final String DNS_LOG = "/var/log/claude-devc/dns.log";
 
+    /**
+     * The policy installer, root-owned 0755 and in no sudoers entry: root from outside the container (claude-devc
+     * apply, through the engine's exec as uid 0) runs it to make staged policy files the live ones and re-apply.
+     */
+    public static final String INSTALL_POLICY = "/usr/local/sbin/claude-devc-install-policy";
+    /**
+     * Where apply stages the files it pushes: root-owned 0700, in the root-owned state folder (the installer makes
+     * it, and refuses any staged entry that is not root's).
+     */
+    public static final String STAGING = "/var/lib/claude-devc/staging";
+
+    /**
+     * A rendered file the image carries at a fixed path.
+     *
+     * @param name the file's name in the rendered output folder
+     * @param path where the Dockerfile copies it in the image
+     */
+    public record PlacedFile(String name, String path) {
+    }
+
+    /**
+     * The rendered files that make up the policy a running container enforces: the firewall's, and Claude Code's
+     * managed settings derived from the same policy. {@code apply} pushes exactly these (never one without the
+     * other), and the Dockerfile copies the same bytes to the same paths, so the next build bakes in what was applied.
+     */
+    public static final List<PlacedFile> POLICY_FILES = List.of(
+            new PlacedFile("claude-devc-policy.conf", POLICY),
+            new PlacedFile("claude-code-managed-settings.json", MANAGED_SETTINGS));
+
     /** Where the workspace is mounted in the container. */
     public static final String WORKSPACE = "/workspace";
     /**

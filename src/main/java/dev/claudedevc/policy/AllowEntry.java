@@ -34,6 +34,12 @@ public record AllowEntry(Match match, String value, List<Integer> ports, boolean
         if (ports.isEmpty()) {
             throw new IllegalArgumentException("an allowed entry opens at least one port");
         }
+        for (int port : ports) {
+            // DNS stays the container resolver's alone: no entry can open it (the reader refuses it earlier).
+            if (port < 1 || port > 65535 || port == 53 || port == 853) {
+                throw new IllegalArgumentException("an allowed entry cannot open port " + port);
+            }
+        }
         Objects.requireNonNull(provenance, "provenance");
     }
 

@@ -26,6 +26,9 @@ import java.util.stream.Collectors;
  */
 public final class EffectivePolicy {
 
+    /** The most distinct port sets the firewall loads (its group ids are 0..99). */
+    public static final int MAX_PORT_SETS = 100;
+
     private final NetworkPolicy.Mode mode;
     private final NetworkPolicy.Ipv6Mode ipv6;
     private final List<Integer> ports;

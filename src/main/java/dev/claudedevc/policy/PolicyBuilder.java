@@ -43,7 +43,7 @@ final class PolicyBuilder {
         for (int i = 0; i < names.size(); i++) {
             String key = "network.presets[" + i + "]";
             String name = names.get(i);
-            // The reader refuses names its catalog lacks; a catalog swapped in between is a located error too.
+            // The reader checks the name's syntax; whether the catalog (built-in, or a team's) has it is ours.
             Preset preset = presets.get(name).orElseThrow(() -> sources.error(key, "unknown preset '" + name
                     + "' (known: " + String.join(", ", presets.names()) + ")"));
             for (Preset.Entry entry : preset.entries()) {
@@ -69,6 +69,7 @@ final class PolicyBuilder {
             allowed.add(new AllowEntry(AllowEntry.Match.NET, cidrs.get(i).toString(), network.ports(), false,
                     descriptorEntry("network.allowedCidrs[" + i + "]")));
         }
+        portSets();
         List<DenyEntry> denied = new ArrayList<>();
         for (int i = 0; i < network.deniedDomains().size(); i++) {
             denied.add(new DenyEntry(network.deniedDomains().get(i).value(),
@@ -81,6 +82,22 @@ final class PolicyBuilder {
         }
         return new EffectivePolicy(network.mode(), network.ipv6(), network.ports(), allowed, denied, privateAnswers,
                 network.hostPorts(), network.verifyAllow(), network.verifyDeny(), network.mcpServers());
+    }
+
+    /**
+     * The firewall numbers its port groups 0 to {@value EffectivePolicy#MAX_PORT_SETS}-1 (one allow set per group
+     * and family): the entry that would open one more distinct port set is a located error here, not a firewall
+     * that refuses its policy at container start.
+     */
+    private void portSets() {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (AllowEntry e : allowed) {
+            if (seen.add(e.portList()) && seen.size() > EffectivePolicy.MAX_PORT_SETS) {
+                throw sources.error(e.provenance().keyPath(), "'" + e.spelling() + "' makes "
+                        + seen.size() + " distinct sets of ports; the firewall takes at most "
+                        + EffectivePolicy.MAX_PORT_SETS + " (entries without a port share network.ports)");
+            }
+        }
     }
 
     /**

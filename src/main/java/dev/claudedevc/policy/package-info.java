@@ -23,7 +23,10 @@
  *       {@code preset npm: registry.npmjs.org} or {@code claude-devc.yaml:14:7} and {@code describe()} adds the
  *       key path: usable as a provenance comment in compiled files (deterministic: file name, not path).</li>
  *   <li>{@code allowed()} keeps every entry with its own provenance, duplicates included; {@code groups()} keeps
- *       the first (in source order) of each distinct destination.</li>
+ *       the first (in source order) of each distinct destination. At most
+ *       {@link dev.claudedevc.policy.EffectivePolicy#MAX_PORT_SETS} groups (the builder refuses more, located),
+ *       and no entry opens DNS (53, 853): both hold by construction.</li>
+ *   <li>{@link dev.claudedevc.policy.Destination#parse(String)}: {@code HOST[:PORT]} as {@code check} takes it.</li>
  * </ul>
  */
 package dev.claudedevc.policy;

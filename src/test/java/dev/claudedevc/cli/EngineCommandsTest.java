@@ -130,6 +130,13 @@ class EngineCommandsTest {
         assertEquals("proposals", json.get("outcome").asText());
         assertEquals("claude-devc apply -C " + Output.display(project) + " --container box1",
                 json.get("apply").asText());
+
+        Path spaced = Files.createDirectories(project.resolve("team's templates"));
+        CliRun withTemplates = run("audit", "-C", project.toString(), "--templates", spaced.toString(), "--json")
+                .exits(0);
+        assertEquals("claude-devc apply -C " + Output.display(project) + " --templates '"
+                + Output.display(spaced).replace("'", "'\\''") + "'",
+                new ObjectMapper().readTree(withTemplates.out()).get("apply").asText());
     }
 
     @Test

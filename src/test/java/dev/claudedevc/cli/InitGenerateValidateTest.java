@@ -196,10 +196,23 @@ class InitGenerateValidateTest {
         Files.writeString(descriptor, Files.readString(descriptor).replace("allowedDomains: []",
                 "allowedDomains: [api.example.com]"));
         CliRun regen = CliRun.of("generate", "-C", repo.toString()).exits(0);
-        String dir = repo.resolve(".devcontainer").toString();
-        assertTrue(regen.out().contains("updated   " + dir + "/claude-devc-policy.conf\n"), regen.out());
-        assertTrue(regen.out().contains("unchanged " + dir + "/Dockerfile\n"), "only the policy changed: " + regen.out());
+        // What each file went through, by name: the allowlist feeds the policy and Claude Code's settings only.
+        Map<String, String> outcomes = new TreeMap<>();
+        String dir = repo.resolve(".devcontainer").toString() + "/";
+        regen.out().lines().forEach(line -> {
+            String[] f = line.split(" +", 2);
+            assertTrue(f.length == 2 && f[1].startsWith(dir), "one outcome and a file per line: " + line);
+            outcomes.put(f[1].substring(dir.length()), f[0]);
+        });
+        assertEquals("updated", outcomes.get("claude-devc-policy.conf"), regen.out());
+        assertEquals("updated", outcomes.get("claude-code-managed-settings.json"), regen.out());
+        for (String untouched : List.of("Dockerfile", "devcontainer.json", "claude-devc-firewall.sh",
+                "claude-devc-entrypoint.sh")) {
+            assertEquals("unchanged", outcomes.get(untouched), untouched + ": " + regen.out());
+        }
         assertTrue(Files.readString(repo.resolve(".devcontainer/claude-devc-policy.conf")).contains("api.example.com"));
+        assertTrue(Files.readString(repo.resolve(".devcontainer/claude-code-managed-settings.json"))
+                .contains("\"api.example.com:443\""));
 
         Path dockerfile = repo.resolve(".devcontainer/Dockerfile");
         Files.writeString(dockerfile, Files.readString(dockerfile) + "# my edit\n");

@@ -168,7 +168,7 @@ class DescriptorSchemaTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("accepted")
     void everyDescriptorTheReaderAcceptsValidates(Path file) throws Exception {
-        new DescriptorReader(PresetCatalog.builtIn()).read(file);
+        new DescriptorReader().read(file);
         assertEquals(List.of(), errors(file), file.toString());
     }
 
@@ -176,7 +176,7 @@ class DescriptorSchemaTest {
     @MethodSource("schemaRefusals")
     void aRefusalASchemaCanStateFailsTheSchemaToo(Refusal refusal) throws Exception {
         ClaudeDevcException e = assertThrows(ClaudeDevcException.class,
-                () -> new DescriptorReader(PresetCatalog.builtIn()).read(refusal.file()));
+                () -> new DescriptorReader().read(refusal.file()));
         assertTrue(e.getMessage().contains(refusal.reason()), "the reader refuses it for that reason: " + e);
         assertFalse(errors(refusal.file()).isEmpty(), refusal + " should fail the published schema");
     }

@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class InjectionMatrixTest {
 
-    private static final DescriptorReader READER = new DescriptorReader(PresetCatalog.builtIn());
+    private static final DescriptorReader READER = new DescriptorReader();
     /** Stands for the file; {@code fixtures/} beside it holds the certificate the caCertificates field names. */
     private static final Path FILE = InvalidDescriptorsTest.INVALID.resolve("claude-devc.yaml");
 

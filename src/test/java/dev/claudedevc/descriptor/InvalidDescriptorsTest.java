@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.claudedevc.ClaudeDevcException;
 import dev.claudedevc.cli.ExitCodes;
 import dev.claudedevc.cli.Main;
+import dev.claudedevc.policy.EffectivePolicy;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -46,7 +47,7 @@ class InvalidDescriptorsTest {
     static final Path INVALID = Path.of("src/test/resources/descriptors/invalid");
     private static final Pattern EXPECT = Pattern.compile("(?:#|//) expect: (-|[0-9]+):([^:]*):(.*)");
 
-    private static final DescriptorReader READER = new DescriptorReader(PresetCatalog.builtIn());
+    private static final DescriptorReader READER = new DescriptorReader();
 
     private static Path generated;
 
@@ -136,8 +137,9 @@ class InvalidDescriptorsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("corpus")
     void isRefusedWithALocatedOneLineErrorAndNothingWritten(Case c, @TempDir Path project) throws IOException {
-        // The reader itself.
-        ClaudeDevcException e = assertThrows(ClaudeDevcException.class, () -> READER.read(c.file()));
+        // The reader, and the effective policy it resolves to (which checks the names it refers to: presets).
+        ClaudeDevcException e = assertThrows(ClaudeDevcException.class,
+                () -> EffectivePolicy.of(READER.read(c.file()), PresetCatalog.builtIn()));
         assertEquals(ClaudeDevcException.Kind.INVALID_DESCRIPTOR, e.kind());
         assertLocated(c, Located.Source.display(c.file()), e.getMessage());
 

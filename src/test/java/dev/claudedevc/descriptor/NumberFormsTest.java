@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class NumberFormsTest {
 
-    private static final DescriptorReader READER = new DescriptorReader(PresetCatalog.builtIn());
+    private static final DescriptorReader READER = new DescriptorReader();
     static final List<String> BAD_INTEGERS = List.of("0443", "0x1bb", "0b111", "1_000", "+443", "00", "012");
     static final List<String> BAD_BOOLEANS = List.of("yes", "no", "on", "off", "True", "FALSE");
 

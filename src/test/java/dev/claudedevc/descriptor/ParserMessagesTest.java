@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ParserMessagesTest {
 
-    private static final DescriptorReader READER = new DescriptorReader(PresetCatalog.builtIn());
+    private static final DescriptorReader READER = new DescriptorReader();
     /** Words of the parsers' own vocabulary that mean nothing to a user. */
     static final Pattern INTERNALS = Pattern.compile("[A-Z][a-z]+(?:Start|End)?Event|JsonReadFeature|Feature\\b"
             + "|com\\.fasterxml|org\\.yaml|snakeyaml|JsonToken|START_ARRAY|START_OBJECT|VALUE_[A-Z]+|FIELD_NAME"

@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class StartupVariablesTest {
 
-    private static final DescriptorReader READER = new DescriptorReader(PresetCatalog.builtIn());
+    private static final DescriptorReader READER = new DescriptorReader();
 
     static Stream<String> refusedNames() {
         List<String> names = new ArrayList<>(StartupVariables.NAMES);

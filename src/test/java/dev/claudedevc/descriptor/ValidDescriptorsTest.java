@@ -31,7 +31,7 @@ class ValidDescriptorsTest {
 
     static final Path VALID = Path.of("src/test/resources/descriptors/valid");
 
-    private static final DescriptorReader READER = new DescriptorReader(PresetCatalog.builtIn());
+    private static final DescriptorReader READER = new DescriptorReader();
 
     static Stream<Path> corpus() throws Exception {
         try (Stream<Path> files = Files.list(VALID)) {

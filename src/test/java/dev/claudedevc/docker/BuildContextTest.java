@@ -65,4 +65,27 @@ class BuildContextTest {
             assertEquals("a".repeat(60) + "/" + "b".repeat(60) + "/file.txt", last);
         }
     }
+
+    @Test
+    void filesForAContainerAreRootOwnedWithTheirFoldersAndNothingOutsideTheTarget() throws IOException {
+        byte[] tar = BuildContext.tar(Map.of("etc/claude-devc/policy.conf", "version 1\n".getBytes(
+                StandardCharsets.UTF_8), "etc/claude-code/managed-settings.json", "{}".getBytes(StandardCharsets.UTF_8)));
+        Map<String, String> entries = new LinkedHashMap<>();
+        try (TarArchiveInputStream in = new TarArchiveInputStream(new ByteArrayInputStream(tar))) {
+            TarArchiveEntry e;
+            while ((e = in.getNextEntry()) != null) {
+                entries.put(e.getName(), Integer.toOctalString(e.getMode() & 07777) + " " + e.getLongUserId() + ":"
+                        + e.getLongGroupId() + " " + e.getSize());
+            }
+        }
+        assertEquals(Map.of("etc/", "755 0:0 0", "etc/claude-code/", "755 0:0 0",
+                "etc/claude-code/managed-settings.json", "644 0:0 2", "etc/claude-devc/", "755 0:0 0",
+                "etc/claude-devc/policy.conf", "644 0:0 10"), entries);
+        assertEquals(java.util.List.of("etc/", "etc/claude-code/", "etc/claude-code/managed-settings.json",
+                "etc/claude-devc/", "etc/claude-devc/policy.conf"), java.util.List.copyOf(entries.keySet()));
+        for (String bad : new String[] {"../etc/passwd", "/etc/passwd", "a/../../b", "a//b", "a b", ""}) {
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> BuildContext.tar(Map.of(bad, new byte[0])), bad);
+        }
+    }
 }

@@ -97,6 +97,32 @@ class DockerEngineIT {
     }
 
     @Test
+    void filesWrittenIntoAContainerAreRootsAndAStoppedContainerIsNoLongerRunning() {
+        NetworkInfo network = engine.createNetwork(new NetworkSpec("claude-devc-it-apply-" + RUN, true,
+                Optional.empty(), LABELS));
+        try {
+            ContainerInfo c = engine.start(new ContainerSpec(BASE_IMAGE, "claude-devc-it-apply-" + RUN,
+                    network.name(), List.of(), "nobody", List.of("sleep", "infinity"), List.of(), Map.of(), LABELS));
+            try {
+                engine.exec(c.id(), "root", List.of("install", "-d", "-m", "0700", "/var/tmp/staged"),
+                        Duration.ofSeconds(10));
+                engine.writeFiles(c.id(), "/var/tmp/staged", Map.of("etc/a/policy.conf", "version 1\n".getBytes(
+                        java.nio.charset.StandardCharsets.UTF_8)));
+                assertEquals(new ExecResult(0, "0:0 644 version 1\n0:0 755\n", false), engine.exec(c.id(), "root",
+                        List.of("sh", "-c", "f=/var/tmp/staged/etc/a/policy.conf; printf '%s ' $(stat -c '%u:%g %a' "
+                                + "$f); cat $f; stat -c '%u:%g %a' /var/tmp/staged/etc/a"), Duration.ofSeconds(10)));
+                engine.stopContainer(c.id());
+                assertEquals(Optional.empty(), engine.runningContainer(c.id()));
+                engine.stopContainer(c.id()); // not running: not an error
+            } finally {
+                engine.removeContainer(c.id());
+            }
+        } finally {
+            engine.removeNetwork(network.id());
+        }
+    }
+
+    @Test
     void containersOnAnInternalDualStackNetworkRunCommandsAsAUser() {
         NetworkInfo network = engine.createNetwork(new NetworkSpec("claude-devc-it-" + RUN, true,
                 Optional.of("fd42:" + RUN.substring(0, 4) + ":" + RUN.substring(4, 8) + ":1::/64"), LABELS));

@@ -138,6 +138,11 @@ public final class FakeEngine implements DockerEngine {
     }
 
     @Override
+    public void stopContainer(String id) {
+        calls.add("stop container " + id);
+    }
+
+    @Override
     public void removeContainer(String id) {
         calls.add("remove container " + id);
     }
@@ -164,6 +169,13 @@ public final class FakeEngine implements DockerEngine {
     public Map<String, byte[]> readFiles(String containerId, String path, long maxBytes) {
         calls.add("read " + containerId + " " + path);
         return readable.getOrDefault(containerId + ":" + path, Map.of());
+    }
+
+    @Override
+    public void writeFiles(String containerId, String dir, Map<String, byte[]> files) {
+        calls.add("write " + containerId + " " + dir + " " + new java.util.TreeSet<>(files.keySet()));
+        Map<String, byte[]> into = written.computeIfAbsent(containerId, c -> new LinkedHashMap<>());
+        files.forEach((path, content) -> into.put(dir + "/" + path, content));
     }
 
     @Override

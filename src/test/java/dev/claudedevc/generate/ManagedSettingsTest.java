@@ -197,7 +197,7 @@ class ManagedSettingsTest {
         Path file = dir.resolve("claude-devc.yaml");
         Files.writeString(file, "name: t\nclaudeCode:\n  " + parts[0] + "\n", StandardCharsets.UTF_8);
         ClaudeDevcException e = assertThrows(ClaudeDevcException.class,
-                () -> new DescriptorReader(PresetCatalog.builtIn()).read(file));
+                () -> new DescriptorReader().read(file));
         assertEquals(ClaudeDevcException.Kind.INVALID_DESCRIPTOR, e.kind());
         assertTrue(e.getMessage().matches(".*claude-devc\\.yaml:3:[0-9]+: .*"), e.getMessage());
         assertTrue(e.getMessage().contains(parts[1]), e.getMessage());
@@ -217,7 +217,7 @@ class ManagedSettingsTest {
             Path file = dir.resolve("claude-devc.yaml");
             Files.writeString(file, "name: t\nclaudeCode:\n  settings: {" + key + ": true}\n");
             ClaudeDevcException e = assertThrows(ClaudeDevcException.class,
-                    () -> new DescriptorReader(PresetCatalog.builtIn()).read(file), key);
+                    () -> new DescriptorReader().read(file), key);
             assertTrue(e.getMessage().contains("claude-devc renders this key itself"), e.getMessage());
         }
         JsonNode minimal = committed(GoldenExamplesTest.scenarios().filter(p -> p.endsWith("minimal")).findFirst()
@@ -226,7 +226,7 @@ class ManagedSettingsTest {
             String name = it.next();
             Path file = dir.resolve("claude-devc.yaml");
             Files.writeString(file, "name: t\nclaudeCode:\n  settings: {env: {" + name + ": \"0\"}}\n");
-            assertThrows(ClaudeDevcException.class, () -> new DescriptorReader(PresetCatalog.builtIn()).read(file),
+            assertThrows(ClaudeDevcException.class, () -> new DescriptorReader().read(file),
                     name);
         }
         for (var it = minimal.path("permissions").fieldNames(); it.hasNext(); ) {
@@ -236,7 +236,7 @@ class ManagedSettingsTest {
             }
             Path file = dir.resolve("claude-devc.yaml");
             Files.writeString(file, "name: t\nclaudeCode:\n  settings: {permissions: {" + name + ": x}}\n");
-            assertThrows(ClaudeDevcException.class, () -> new DescriptorReader(PresetCatalog.builtIn()).read(file),
+            assertThrows(ClaudeDevcException.class, () -> new DescriptorReader().read(file),
                     name);
         }
     }

@@ -188,6 +188,28 @@ class EffectivePolicyTest {
     }
 
     @Test
+    void moreDistinctPortSetsThanTheFirewallLoadsIsALocatedError() {
+        StringBuilder yaml = new StringBuilder("name: p\nnetwork:\n  allowedDomains:\n");
+        for (int i = 0; i < EffectivePolicy.MAX_PORT_SETS; i++) {
+            yaml.append("    - \"h.example.com:").append(10000 + i).append("\"\n");
+        }
+        TestPolicies.of(yaml.toString()); // 100 sets: the firewall's limit, accepted
+        yaml.append("    - \"h.example.com:20000\"\n");
+        ClaudeDevcException e = assertThrows(ClaudeDevcException.class, () -> TestPolicies.of(yaml.toString()));
+        assertTrue(e.getMessage().startsWith("claude-devc.yaml:104:7: network.allowedDomains[100]: 'h.example.com"
+                + ":20000' makes 101 distinct sets of ports"), e.getMessage());
+    }
+
+    @Test
+    void noEntryCanOpenDns() {
+        Provenance from = new Provenance(Provenance.Kind.DESCRIPTOR, "", "x", "x", "x");
+        for (int port : new int[] {53, 853, 0, 65536}) {
+            assertThrows(IllegalArgumentException.class,
+                    () -> new AllowEntry(AllowEntry.Match.EXACT, "a.example.com", List.of(443, port), false, from));
+        }
+    }
+
+    @Test
     void anEmptyPolicyAllowsNothing() {
         assertTrue(TestPolicies.of("name: x\n").allowsNothing());
         assertFalse(POLICY.allowsNothing());
@@ -195,7 +217,7 @@ class EffectivePolicyTest {
 
     @Test
     void aJsonDescriptorIsLocatedToo() {
-        var loaded = new DescriptorReader(PresetCatalog.builtIn()).load(
+        var loaded = new DescriptorReader().load(
                 "{\"name\": \"j\",\n \"network\": {\"allowedDomains\": [\"j.example.com\"]}}\n"
                         .getBytes(StandardCharsets.UTF_8), Path.of("claude-devc.json"));
         assertEquals("claude-devc.json:2:33",

@@ -15,7 +15,7 @@ public final class TestPolicies {
 
     /** The descriptor text as if read from {@code claude-devc.yaml} in the working directory. */
     public static LoadedDescriptor loaded(String yaml) {
-        return new DescriptorReader(PresetCatalog.builtIn()).load(yaml.getBytes(StandardCharsets.UTF_8),
+        return new DescriptorReader().load(yaml.getBytes(StandardCharsets.UTF_8),
                 Path.of("claude-devc.yaml"));
     }
 

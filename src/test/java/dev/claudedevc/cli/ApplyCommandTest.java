@@ -1,0 +1,138 @@
+package dev.claudedevc.cli;
+
+import static dev.claudedevc.docker.FakeEngine.exit;
+import static dev.claudedevc.docker.FakeEngine.ok;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.claudedevc.docker.FakeEngine;
+import dev.claudedevc.docker.RunningContainer;
+import dev.claudedevc.model.ImageLayout;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** apply against a scripted engine: what it stages where, in which order, and how it reports each ending. */
+class ApplyCommandTest {
+
+    private static final String ID = "id-box";
+    private static final List<String> PREPARE = List.of(ImageLayout.INSTALL_POLICY, "prepare");
+    private static final List<String> INSTALL = List.of(ImageLayout.INSTALL_POLICY, "apply");
+    private static final List<String> STATUS = List.of(ImageLayout.FIREWALL, "status");
+
+    @TempDir
+    Path project;
+
+    private final FakeEngine engine = new FakeEngine();
+
+    @BeforeEach
+    void project() throws IOException {
+        Files.writeString(project.resolve("claude-devc.yaml"), """
+                name: demo
+                claudeCode:
+                  install: none
+                network:
+                  allowedDomains: [allowed.test, added.test]
+                """);
+        CliRun.of("generate", "-C", project.toString()).exits(0);
+        engine.running(new RunningContainer(ID, "box", "sha256:img", Map.of(DevContainers.LOCAL_FOLDER,
+                project.toString())));
+    }
+
+    private CliRun apply(String... more) {
+        List<String> args = new java.util.ArrayList<>(List.of("apply", "-C", project.toString()));
+        args.addAll(List.of(more));
+        return CliRun.with(() -> engine, args.toArray(String[]::new));
+    }
+
+    @Test
+    void stagesTheRenderedPolicyAndManagedSettingsAsTheImageHasThemThenInstalls() throws IOException {
+        engine.onExec(ID, "root", PREPARE, ok("")).onExec(ID, "root", INSTALL, ok("claude-devc-install-policy: applied"))
+                .onExec(ID, "root", STATUS, ok("result=ok\nclosed=yes\n"));
+        CliRun run = apply().exits(0);
+        assertEquals("applied to box: " + ImageLayout.POLICY + ", " + ImageLayout.MANAGED_SETTINGS
+                + "; firewall in force\n", run.out());
+        List<String> steps = engine.calls.stream().filter(c -> c.startsWith("exec") || c.startsWith("write"))
+                .toList();
+        assertEquals(List.of("exec " + ID + " root " + PREPARE,
+                "write " + ID + " " + ImageLayout.STAGING + " [etc/claude-code/managed-settings.json, "
+                        + "etc/claude-devc/policy.conf]",
+                "exec " + ID + " root " + INSTALL, "exec " + ID + " root " + STATUS), steps);
+        // The same bytes generate wrote, which the Dockerfile copies into the next image.
+        Map<String, byte[]> staged = engine.written.get(ID);
+        Path rendered = project.resolve(".devcontainer");
+        assertArrayEquals(Files.readAllBytes(rendered.resolve("claude-devc-policy.conf")),
+                staged.get(ImageLayout.STAGING + ImageLayout.POLICY));
+        assertArrayEquals(Files.readAllBytes(rendered.resolve("claude-code-managed-settings.json")),
+                staged.get(ImageLayout.STAGING + ImageLayout.MANAGED_SETTINGS));
+        assertTrue(new String(staged.get(ImageLayout.STAGING + ImageLayout.POLICY)).contains("added.test"));
+    }
+
+    @Test
+    void theDockerfileCopiesEachPolicyFileToThePathApplyInstallsItAt() throws IOException {
+        String dockerfile = Files.readString(project.resolve(".devcontainer/Dockerfile"));
+        for (ImageLayout.PlacedFile file : ImageLayout.POLICY_FILES) {
+            assertTrue(dockerfile.contains("\nCOPY " + file.name() + " " + file.path() + "\n"), file.toString());
+        }
+    }
+
+    @Test
+    void aFailedApplyLeavesItClosedAndSaysSoWithItsOwnExitCode() throws IOException {
+        engine.onExec(ID, "root", PREPARE, ok(""))
+                .onExec(ID, "root", INSTALL, exit(4, "claude-devc-install-policy: FAILED: ..."))
+                .onExec(ID, "root", STATUS, exit(1, "result=failed\nclosed=yes\nerror=policy refused\n"));
+        CliRun run = apply("--json").exits(ExitCodes.APPLY_FAILED);
+        JsonNode json = new ObjectMapper().readTree(run.out());
+        assertEquals("closed", json.get("outcome").asText());
+        assertEquals("failed", json.get("firewall").get("result").asText());
+        assertTrue(run.err().contains("the previous files are back and the container is CLOSED"), run.err());
+    }
+
+    @Test
+    void refusedStagedFilesChangeNothingAndAContainerThatCannotBeClosedIsStopped() throws IOException {
+        engine.onExec(ID, "root", PREPARE, ok(""))
+                .onExec(ID, "root", INSTALL, exit(3, "refused: x is not root's"), exit(5, "FAILED"))
+                .onExec(ID, "root", STATUS, ok("result=ok\nclosed=yes\n"), exit(1, "result=failed\nclosed=no\n"));
+        CliRun refused = apply("--json").exits(ExitCodes.APPLY_FAILED);
+        assertEquals("refused", new ObjectMapper().readTree(refused.out()).get("outcome").asText());
+        assertTrue(refused.err().contains("refused the staged files: nothing changed, the firewall is in force"),
+                refused.err());
+        assertFalse(engine.calls.contains("stop container " + ID), engine.calls.toString());
+        CliRun open = apply("--json").exits(ExitCodes.APPLY_FAILED);
+        assertEquals("stopped", new ObjectMapper().readTree(open.out()).get("outcome").asText());
+        assertTrue(open.err().contains("could not block outbound traffic: the container was stopped"), open.err());
+        assertTrue(engine.calls.contains("stop container " + ID), engine.calls.toString());
+    }
+
+    @Test
+    void anImageWithoutTheInstallerIsNotReadyAndNothingIsStaged() {
+        engine.onExec(ID, "root", PREPARE, exit(126, "exec: no such file or directory"));
+        CliRun run = apply("--container", "box").exits(ExitCodes.NOT_READY);
+        assertTrue(run.err().contains("has no installer: claude-devc generate, build, and restart"), run.err());
+        assertTrue(engine.written.isEmpty(), engine.calls.toString());
+    }
+
+    @Test
+    void aStagingFolderTheInstallerRefusesStagesNothing() {
+        engine.onExec(ID, "root", PREPARE, exit(3, "claude-devc-install-policy: refused: /var/lib/claude-devc is not"
+                + " a root-owned folder only root may write; nothing was installed"));
+        CliRun run = apply().exits(ExitCodes.APPLY_FAILED);
+        assertTrue(run.err().contains("refused to stage: exit 3: "), run.err());
+        assertTrue(engine.written.isEmpty(), engine.calls.toString());
+    }
+
+    @Test
+    void noRunningDevContainerIsNotReady() {
+        CliRun run = apply("--container", "other").exits(ExitCodes.NOT_READY);
+        assertTrue(run.err().contains("no running container other"), run.err());
+    }
+}
