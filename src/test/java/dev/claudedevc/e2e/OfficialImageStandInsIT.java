@@ -168,7 +168,8 @@ class OfficialImageStandInsIT {
                             + "ENV PATH=/usr/local/py-utils/bin:$PATH",
                     "python3 -m venv /tmp/venv && /tmp/venv/bin/python --version",
                     Pattern.compile("Python ([0-9]+\\.[0-9]+)"), true,
-                    "/tmp/venv/bin/python -m pip --version && /tmp/venv/bin/python -c 'print(\"hello\")'"),
+                    "/tmp/venv/bin/python -m pip --version && /tmp/venv/bin/python -c 'print(\"hello\")'"
+                            + " && echo \"PIPX_HOME=$PIPX_HOME PIPX_BIN_DIR=$PIPX_BIN_DIR\""),
             new Kind("spring-boot-maven", "java 17", "mcr.microsoft.com/devcontainers/java:17-bookworm", "vscode",
                     "openjdk-17-jdk-headless", JAVA_LAYOUT, "/usr/local/sdkman", "/usr/local/sdkman/bin", JAVA_ENV,
                     "javac -version", Pattern.compile("javac ([0-9]+)"), true, JAVA_WORK),
@@ -269,6 +270,10 @@ class OfficialImageStandInsIT {
             assertTrue(worked.toLowerCase(java.util.Locale.ROOT).contains("hello"), worked);
             if (kind.fixture().startsWith("rust")) {
                 assertTrue(worked.contains("CARGO_HOME=/home/vscode/.cargo"), "cargo's state in the home: " + worked);
+            }
+            if (kind.fixture().startsWith("python")) {
+                assertTrue(worked.contains("PIPX_HOME=/home/vscode/.local/share/pipx PIPX_BIN_DIR=/home/vscode/.local/bin"),
+                        "pipx installs as the user, not into the root-owned /usr/local/py-utils: " + worked);
             }
             if (kind.fixture().startsWith("go")) {
                 assertTrue(worked.contains("/home/vscode/go"), "Go's module cache in the home: " + worked);
