@@ -50,7 +50,8 @@ import org.testcontainers.utility.DockerImageName;
  * CARGO_HOME) first on PATH, with a planted {@code git} in it. The toolchain itself comes from Debian bookworm
  * packages, so its version is Debian's, not the official image's:
  * <ul>
- * <li>Node: Debian's 18.19 stands in for javascript-node:20 (the project asks for &gt;= 18: met);</li>
+ * <li>Node: Debian's 18.19 (in /usr/bin; the official image's is in /usr/local/bin) stands in for
+ *     javascript-node:20 (the project asks for &gt;= 18: met); no nvm;</li>
  * <li>Python: 3.11 for python:3.10 (asks for &gt;= 3.9: met); it lives in /usr/bin, the official one in
  *     /usr/local/bin;</li>
  * <li>Java: OpenJDK 17 (linked as /usr/lib/jvm/msopenjdk-current and SDKMAN's candidates/java/current) for both
