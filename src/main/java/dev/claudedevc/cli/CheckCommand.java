@@ -105,6 +105,9 @@ final class CheckCommand implements Callable<Integer> {
             name = found.name();
             answer = new LiveCheck(engine, found.id()).ask(target);
         }
+        // The box may run another policy than the descriptor's (edited since the last build or apply).
+        Decision descriptor = workspace.policy().decide(target.host(), target.port());
+        boolean agrees = descriptor.allowed() == answer.allowed();
         PrintWriter out = spec.commandLine().getOut();
         if (json.enabled()) {
             Map<String, Object> data = new LinkedHashMap<>();
@@ -118,6 +121,8 @@ final class CheckCommand implements Callable<Integer> {
             data.put("resolver", answer.resolver());
             data.put("addresses", answer.addresses());
             data.put("sets", answer.sets());
+            data.put("descriptor", Map.of("outcome", descriptor.allowed() ? "allowed" : "denied",
+                    "reason", descriptor.reason()));
             print(out, answer.allowed(), data);
         } else {
             out.println((answer.allowed() ? "allowed: " : "denied: ") + target + " (in " + name + ")");
@@ -125,6 +130,11 @@ final class CheckCommand implements Callable<Integer> {
             if (!answer.addresses().isEmpty() && !answer.resolver().isEmpty()) {
                 out.println("  resolver: " + answer.resolver() + " " + String.join(" ", answer.addresses()));
             }
+        }
+        if (!agrees && !answer.mode().equals("audit")) {
+            spec.commandLine().getErr().println("check: the descriptor's policy says "
+                    + (descriptor.allowed() ? "allowed" : "denied") + " (" + descriptor.reason() + "): " + name
+                    + " runs another policy; apply the descriptor's with claude-devc apply --container " + name);
         }
         return answer.allowed() ? ExitCodes.OK : ExitCodes.DENIED;
     }

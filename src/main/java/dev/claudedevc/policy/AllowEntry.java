@@ -67,7 +67,11 @@ public record AllowEntry(Match match, String value, List<Integer> ports, boolean
         if (!explicitPort) {
             return host;
         }
-        boolean ipv6 = match == Match.NET && value.indexOf(':') >= 0;
-        return (ipv6 ? "[" + host + "]" : host) + ":" + ports.get(0);
+        if (match != Match.NET) {
+            return host + ":" + ports.get(0);
+        }
+        // Only an IP entry names a port (a CIDR entry cannot): written as the address it was.
+        String address = value.substring(0, value.indexOf('/'));
+        return (address.indexOf(':') >= 0 ? "[" + address + "]" : address) + ":" + ports.get(0);
     }
 }

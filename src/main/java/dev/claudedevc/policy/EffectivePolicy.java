@@ -2,18 +2,19 @@ package dev.claudedevc.policy;
 
 import dev.claudedevc.descriptor.LoadedDescriptor;
 import dev.claudedevc.descriptor.PresetCatalog;
+import dev.claudedevc.model.Ecosystem;
 import dev.claudedevc.model.Endpoint;
 import dev.claudedevc.model.McpServer;
 import dev.claudedevc.model.NetworkPolicy;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
@@ -35,9 +36,9 @@ public final class EffectivePolicy {
     private final List<AllowEntry> allowed;
     private final List<DenyEntry> denied;
     private final List<PrivateAnswer> privateAnswers;
-    private final List<Integer> hostPorts;
-    private final List<Endpoint> verifyAllow;
-    private final List<Endpoint> verifyDeny;
+    private final List<Sourced<Integer>> hostPorts;
+    private final List<Sourced<Endpoint>> verifyAllow;
+    private final List<Sourced<Endpoint>> verifyDeny;
     private final List<McpServer> mcpServers;
     private final List<PortGroup> groups;
 
@@ -56,7 +57,7 @@ public final class EffectivePolicy {
      */
     EffectivePolicy(NetworkPolicy.Mode mode, NetworkPolicy.Ipv6Mode ipv6, List<Integer> ports,
             List<AllowEntry> allowed, List<DenyEntry> denied, List<PrivateAnswer> privateAnswers,
-            List<Integer> hostPorts, List<Endpoint> verifyAllow, List<Endpoint> verifyDeny,
+            List<Sourced<Integer>> hostPorts, List<Sourced<Endpoint>> verifyAllow, List<Sourced<Endpoint>> verifyDeny,
             List<McpServer> mcpServers) {
         this.mode = Objects.requireNonNull(mode, "mode");
         this.ipv6 = Objects.requireNonNull(ipv6, "ipv6");
@@ -64,7 +65,7 @@ public final class EffectivePolicy {
         this.allowed = List.copyOf(allowed);
         this.denied = List.copyOf(denied);
         this.privateAnswers = List.copyOf(privateAnswers);
-        this.hostPorts = hostPorts.stream().distinct().sorted().toList();
+        this.hostPorts = List.copyOf(hostPorts);
         this.verifyAllow = List.copyOf(verifyAllow);
         this.verifyDeny = List.copyOf(verifyDeny);
         this.mcpServers = List.copyOf(mcpServers);
@@ -104,16 +105,31 @@ public final class EffectivePolicy {
         return privateAnswers;
     }
 
-    /** Sorted. */
+    /** The host ports, sorted. */
     public List<Integer> hostPorts() {
+        return hostPorts.stream().map(Sourced::value).distinct().sorted().toList();
+    }
+
+    /** The host ports with their keys ({@code network.hostAccess.ports[0]}), in the descriptor's order. */
+    public List<Sourced<Integer>> hostPortEntries() {
         return hostPorts;
     }
 
     public List<Endpoint> verifyAllow() {
-        return verifyAllow;
+        return verifyAllow.stream().map(Sourced::value).toList();
     }
 
     public List<Endpoint> verifyDeny() {
+        return verifyDeny.stream().map(Sourced::value).toList();
+    }
+
+    /** The must-connect self-test targets with their keys ({@code network.verify.allow[0]}). */
+    public List<Sourced<Endpoint>> verifyAllowEntries() {
+        return verifyAllow;
+    }
+
+    /** The must-be-blocked self-test targets with their keys ({@code network.verify.deny[0]}). */
+    public List<Sourced<Endpoint>> verifyDenyEntries() {
         return verifyDeny;
     }
 
@@ -230,8 +246,8 @@ public final class EffectivePolicy {
      * lab server by overriding a preset, never at a public address.
      */
     public List<Endpoint> registryTargets() {
-        java.util.Set<String> registries = java.util.Arrays.stream(dev.claudedevc.model.Ecosystem.values())
-                .map(dev.claudedevc.model.Ecosystem::preset).collect(Collectors.toSet());
+        Set<String> registries = java.util.Arrays.stream(Ecosystem.values()).map(Ecosystem::preset)
+                .collect(Collectors.toSet());
         Map<String, Endpoint> targets = new TreeMap<>();  // by preset name, as the catalog lists them
         for (AllowEntry e : allowed) {
             String preset = e.provenance().origin();

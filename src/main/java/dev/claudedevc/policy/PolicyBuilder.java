@@ -81,7 +81,17 @@ final class PolicyBuilder {
                     descriptorEntry("network.privateAnswers[" + i + "]")));
         }
         return new EffectivePolicy(network.mode(), network.ipv6(), network.ports(), allowed, denied, privateAnswers,
-                network.hostPorts(), network.verifyAllow(), network.verifyDeny(), network.mcpServers());
+                sourced(network.hostPorts(), "network.hostAccess.ports"),
+                sourced(network.verifyAllow(), "network.verify.allow"),
+                sourced(network.verifyDeny(), "network.verify.deny"), network.mcpServers());
+    }
+
+    private <T> List<Sourced<T>> sourced(List<T> values, String key) {
+        List<Sourced<T>> out = new ArrayList<>();
+        for (int i = 0; i < values.size(); i++) {
+            out.add(new Sourced<>(values.get(i), descriptorEntry(key + "[" + i + "]")));
+        }
+        return out;
     }
 
     /**

@@ -17,7 +17,9 @@
  *       PORT_NOT_ALLOWED, NOT_LISTED), the deciding {@link dev.claudedevc.policy.PolicyEntry} and a reason.</li>
  *   <li>What the firewall loads: {@code mode()}, {@code ipv6()}, {@code groups()} (port sets with their distinct
  *       names and nets, sorted: group id = index), {@code deniedNames()}, {@code privateRanges()},
- *       {@code hostPorts()}, {@code verifyAllow()/verifyDeny()}, {@code mcpServers()}. Every
+ *       {@code hostPorts()}, {@code verifyAllow()/verifyDeny()} (with provenance: {@code hostPortEntries()},
+ *       {@code verifyAllowEntries()}, {@code verifyDenyEntries()}, {@code privateAnswers()}), {@code mcpServers()}.
+ *       Every
  *       {@link dev.claudedevc.policy.AllowEntry} has {@code match()} (EXACT, SUBDOMAINS, NET), {@code value()},
  *       {@code ports()} and a {@link dev.claudedevc.policy.Provenance} whose {@code label()} is e.g.
  *       {@code preset npm: registry.npmjs.org} or {@code claude-devc.yaml:14:7} and {@code describe()} adds the

@@ -130,6 +130,19 @@ class CheckCommandTest {
         CliRun dns = CliRun.with(() -> engine, "check", "-C", project.toString(), "--container", "box",
                 "registry.npmjs.org:53").exits(ExitCodes.DENIED);
         assertTrue(dns.out().contains("port 53 is DNS"), dns.out());
+        assertEquals("", allowed.err() + otherPort.err() + dns.err(), "the box and the descriptor agree");
+    }
+
+    @Test
+    void aBoxThatRunsAnotherPolicyThanTheDescriptorsIsNamed() {
+        FakeEngine engine = new FakeEngine().running(new RunningContainer("c1", "box", "sha256:i", Map.of()))
+                .onExec("c1", "root", List.of("/usr/local/sbin/claude-devc-firewall", "status"),
+                        ok("result=ok\nmode=enforce\n"))
+                .onExec("c1", "root", List.of("dig"), ok(";; ->>HEADER<<- opcode: QUERY, status: NXDOMAIN, id: 3\n"));
+        CliRun run = CliRun.with(() -> engine, "check", "-C", project.toString(), "--container", "box",
+                "api.example.com").exits(ExitCodes.DENIED);
+        assertTrue(run.err().contains("the descriptor's policy says allowed") && run.err().contains(
+                "apply --container box"), run.err());
     }
 
     @Test

@@ -288,6 +288,16 @@ class InitGenerateValidateTest {
     }
 
     @Test
+    void validateRefusesAHandEditedPolicyEvenWhenItsRecordsAreWellFormed() throws IOException {
+        CliRun.of("init", "-C", repo.toString()).exits(0);
+        Path policy = repo.resolve(".devcontainer/claude-devc-policy.conf");
+        Files.writeString(policy, Files.readString(policy) + "allow-name 0 exact exfil.example.com\n");
+        CliRun run = CliRun.of("validate", "-C", repo.toString()).exits(ExitCodes.INVALID_OUTPUT);
+        assertTrue(run.out().contains("FAIL firewall policy") && run.out().contains("differs from what the"
+                + " descriptor's effective policy compiles to"), run.out());
+    }
+
+    @Test
     void validateReportsAPolicyThatAllowsNothing() throws IOException {
         Files.writeString(repo.resolve("claude-devc.yaml"), "name: empty\n");
         CliRun run = CliRun.of("validate", "-C", repo.toString()).exits(ExitCodes.INVALID_OUTPUT);

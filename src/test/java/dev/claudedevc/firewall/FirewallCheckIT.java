@@ -2,6 +2,7 @@ package dev.claudedevc.firewall;
 
 import static dev.claudedevc.firewall.FirewallLab.Server.BLOCKED;
 import static dev.claudedevc.firewall.FirewallLab.Server.LITERAL;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.claudedevc.cli.CliRun;
@@ -35,9 +36,12 @@ class FirewallCheckIT {
         }
     }
 
+    /** The live answer; the box runs the descriptor's own policy, so check finds no disagreement to report. */
     private CliRun check(String destination) {
-        return CliRun.of("check", "-C", lab.project(FirewallLab.Variant.ENFORCE).toString(), "--container", dev.id(),
-                destination);
+        CliRun run = CliRun.of("check", "-C", lab.project(FirewallLab.Variant.ENFORCE).toString(), "--container",
+                dev.id(), destination);
+        assertEquals("", run.err(), "the live box and the descriptor agree on " + destination);
+        return run;
     }
 
     @Test

@@ -210,6 +210,25 @@ class EffectivePolicyTest {
     }
 
     @Test
+    void hostPortsSelfTestTargetsAndPrivateAnswersSayWhereTheyCameFrom() {
+        EffectivePolicy p = TestPolicies.of("""
+                name: p
+                network:
+                  hostAccess: {ports: [8443, 3000]}
+                  verify:
+                    allow: [a.example.com]
+                    deny: ["b.example.com:22"]
+                """);
+        assertEquals(List.of(3000, 8443), p.hostPorts());
+        assertEquals("network.hostAccess.ports[1]", p.hostPortEntries().get(1).provenance().keyPath());
+        assertEquals("claude-devc.yaml:3:30", p.hostPortEntries().get(1).provenance().location());
+        assertEquals(new Endpoint("b.example.com", 22), p.verifyDenyEntries().get(0).value());
+        assertEquals("claude-devc.yaml:6:12", p.verifyDenyEntries().get(0).provenance().location());
+        assertEquals(List.of(new Endpoint("a.example.com", 443)), p.verifyAllow());
+        assertEquals("network.privateAnswers[0]", POLICY.privateAnswers().get(0).provenance().keyPath());
+    }
+
+    @Test
     void anEmptyPolicyAllowsNothing() {
         assertTrue(TestPolicies.of("name: x\n").allowsNothing());
         assertFalse(POLICY.allowsNothing());
