@@ -204,8 +204,10 @@ public final class FirewallCompiler {
         }
         for (int fam : families(in)) {
             sets.add("cdv-private-" + fam);
-            sets.add("cdv-pans-" + fam);
             sets.add("cdv-exempt-" + fam);
+        }
+        for (int fam : families(in)) {
+            sets.add("cdv-pans-" + fam);
         }
         return sets;
     }

@@ -130,7 +130,10 @@ public final class LiveCheck {
         List<String> guarded = new ArrayList<>();
         for (String address : addresses) {
             String family = address.indexOf(':') >= 0 ? "6" : "4";
-            if (in("cdv-private-" + family, address) && !in("cdv-exempt-" + family, address)) {
+            // cdv-exempt-<fam> is a list:set (of the static sets and cdv-pans-<fam>): test its members.
+            boolean exempt = in("cdv-pans-" + family, address) || sets.stream()
+                    .filter(s -> s.startsWith("cdv-s") && s.endsWith("-" + family)).anyMatch(s -> in(s, address));
+            if (in("cdv-private-" + family, address) && !exempt) {
                 guarded.add(address);
                 continue;
             }
