@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.claudedevc.TestPaths;
 import dev.claudedevc.cli.CliRun;
 import dev.claudedevc.cli.ExitCodes;
 import dev.claudedevc.firewall.DevContainer.Exec;
@@ -29,7 +28,6 @@ class ApplyIT {
     private FirewallLab lab;
     private Path project;
     private String descriptor;
-    private Path templates;
 
     @BeforeAll
     void lab() throws IOException {
@@ -38,12 +36,11 @@ class ApplyIT {
         project = Files.createTempDirectory("claude-devc-apply-it-");
         descriptor = Files.readString(lab.project(FirewallLab.Variant.ENFORCE).resolve("claude-devc.yaml"));
         Files.writeString(project.resolve("claude-devc.yaml"), descriptor);
-        templates = Files.createTempDirectory("claude-devc-apply-it-templates-");
     }
 
     @AfterAll
     void removeCopies() throws IOException {
-        for (Path dir : List.of(project, templates)) {
+        for (Path dir : List.of(project)) {
             try (var walk = Files.walk(dir)) {
                 for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
                     Files.deleteIfExists(p);
@@ -91,22 +88,22 @@ class ApplyIT {
     }
 
     @Test
-    void aPolicyTheFirewallRefusesLeavesTheContainerClosedWithThePreviousFilesBack() throws IOException {
-        // A team template that renders a record the firewall refuses (DNS ports cannot be allowed).
-        Files.writeString(templates.resolve("claude-devc-policy.conf.mustache"), Files.readString(
-                TestPaths.projectRoot().resolve("templates/claude-devc-policy.conf.mustache")) + "group 98 53\n");
+    void aPolicyWhoseSelfTestFailsLeavesTheContainerClosedWithThePreviousFilesBack() throws IOException {
         try (DevContainer dev = lab.start(FirewallLab.Variant.ENFORCE)) {
             dev.applyFirewall().succeeds();
             String policyBefore = inContainer(dev, ImageLayout.POLICY);
             String settingsBefore = inContainer(dev, ImageLayout.MANAGED_SETTINGS);
+            // gone.test is allowed but resolves nowhere: a self-test target that must connect cannot.
+            Path failing = Files.createDirectories(project.resolve("failing"));
+            Files.writeString(failing.resolve("claude-devc.yaml"), descriptor.replace(
+                    "allow: [\"allowed.test:443\"", "allow: [\"gone.test:443\", \"allowed.test:443\""));
 
-            CliRun failed = CliRun.of("apply", "-C", project.toString(), "--templates", templates.toString(),
-                    "--container", dev.id(), "--json").exits(ExitCodes.APPLY_FAILED);
+            CliRun failed = CliRun.of("apply", "-C", failing.toString(), "--container", dev.id(), "--json")
+                    .exits(ExitCodes.APPLY_FAILED);
             assertEquals("closed", new ObjectMapper().readTree(failed.out()).get("outcome").asText(), failed.out());
             assertTrue(failed.err().contains("the container is CLOSED"), failed.err());
 
             dev.assertClosed();
-            dev.connect4("allowed.test", 443).fails();
             Exec status = dev.status().fails();
             assertTrue(status.out().startsWith("result=failed\n") && status.out().contains("closed=yes\n"),
                     status::text);
@@ -116,6 +113,23 @@ class ApplyIT {
             // A good apply opens it again, to the descriptor's policy.
             CliRun.of("apply", "-C", project.toString(), "--container", dev.id()).exits(0);
             dev.connect4("allowed.test", 443).reaches("allowed");
+        }
+    }
+
+    @Test
+    void aCorruptedStagedPolicyIsRefusedByTheFirewallAndTheContainerStaysClosed() {
+        try (DevContainer dev = lab.start(FirewallLab.Variant.ENFORCE)) {
+            dev.applyFirewall().succeeds();
+            String policyBefore = inContainer(dev, ImageLayout.POLICY);
+            // Root-owned (the installer's own checks pass), but not a policy the firewall accepts: a record that
+            // breaks its grammar (DNS ports cannot be allowed).
+            Exec corrupted = dev.asRoot(ImageLayout.INSTALL_POLICY + " prepare && mkdir -p \"$1/etc/claude-devc\" && "
+                    + "{ cat " + ImageLayout.POLICY + "; echo 'group 98 53'; } > \"$1/etc/claude-devc/policy.conf\" && "
+                    + ImageLayout.INSTALL_POLICY + " apply", ImageLayout.STAGING);
+            assertEquals(4, corrupted.exitCode(), corrupted::text);
+            dev.assertClosed();
+            assertTrue(dev.status().fails().out().contains("closed=yes\n"));
+            assertEquals(policyBefore, inContainer(dev, ImageLayout.POLICY), "the previous policy is back");
         }
     }
 
