@@ -1,14 +1,17 @@
 #!/bin/bash -p
 # claude-devc-firewall: the default-deny egress firewall of a claude-devc dev container.
 #
-# Usage: claude-devc-firewall          apply /etc/claude-devc/policy.conf (root; the user runs it via sudo)
+# Usage: claude-devc-firewall          apply the compiled policy in /etc/claude-devc (root; the user runs it via sudo)
 #        claude-devc-firewall status   check that the policy is in force now and print it (root for the
 #                                      kernel's state: the user runs it via sudo; others see the last run)
 #        claude-devc-firewall wait     wait until this container start has applied the firewall (any user)
 #        claude-devc-firewall start-id print this container start's identity (for the entrypoint)
+#        claude-devc-firewall check    check the compiled policy as an apply does, changing nothing (any user)
 #
 # Contract (see firewall/README.md): the filter tables are locked down (DROP, whole-table restores) before
-# anything else; any failure after that leaves them locked down. Only allowlisted names resolve (local
+# anything else; any failure after that leaves them locked down. The policy comes compiled by `claude-devc
+# generate` (load-ready ipset, filter table and dnsmasq files, and a header with their SHA-256): an apply checks
+# them in one pass (root-owned, digests, grammar), fills the few runtime facts in and loads them whole. Only allowlisted names resolve (local
 # dnsmasq, answers added to ipsets before the client sees them); only allowlisted addresses are reachable,
 # on their group's TCP ports; everything else is rejected and recorded. The nat table (Docker's
 # 127.0.0.11 rules) is never touched. Arguments other than `status`, and the environment, are ignored or
@@ -19,12 +22,17 @@ set -euo pipefail
 
 PATH=/usr/sbin:/usr/bin:/sbin:/bin
 LC_ALL=C
+TZ=UTC
 IFS=$' \t\n'
-export PATH LC_ALL
+export PATH LC_ALL TZ
 umask 022
 
 readonly PROG=claude-devc-firewall
-readonly POLICY=/etc/claude-devc/policy.conf
+readonly POLICY_DIR=/etc/claude-devc
+readonly POLICY=$POLICY_DIR/policy.conf
+# The compiled files, in the order the header lists them (model/ImageLayout.COMPILED_POLICY).
+readonly -a COMPILED=("$POLICY_DIR/ipsets.restore" "$POLICY_DIR/filter4.rules" "$POLICY_DIR/filter6.rules"
+  "$POLICY_DIR/dnsmasq.conf")
 readonly STATE_DIR=/var/lib/claude-devc
 readonly STATE_FILE=$STATE_DIR/status
 readonly READY_FILE=$STATE_DIR/ready
@@ -33,8 +41,8 @@ readonly DENIED_SEEN=$STATE_DIR/denied-seen
 readonly LOG_DIR=/var/log/claude-devc
 readonly DNS_LOG=$LOG_DIR/dns.log
 readonly RUN_DIR=/run/claude-devc
-readonly DNSMASQ_CONF=$RUN_DIR/dnsmasq.conf
-readonly DNSMASQ_PID=$RUN_DIR/dnsmasq.pid
+readonly DNSMASQ_CONF=$RUN_DIR/dnsmasq.conf   # the compiled files with their runtime slots filled go here
+readonly SUMMARY=$RUN_DIR/summary             # what the check read from the header, for this run and the rotator
 readonly LOCK_FILE=$RUN_DIR/apply.lock
 readonly RESOLV=/etc/resolv.conf
 readonly RESOLV_MARKER="# written by $PROG: the only resolver is the local allowlisting dnsmasq"
@@ -50,14 +58,10 @@ readonly EXEMPT_PREFIX=cdv-exempt-       # what the policy names itself: allow-n
 readonly PRIVDENIED4=cdv-privdenied-4    # destinations refused because an allowed name answered them
 readonly PRIVDENIED6=cdv-privdenied-6
 readonly PROBE_TIMEOUT=5
-# How long an address a DNS answer added stays in the allow sets, refreshed by every answer naming it: well
-# above client caches (the JVM keeps answers 30 s, glibc none, browsers about a minute). Connections already
-# established outlive it. The policy's answer-lifetime record overrides it (tests use a few seconds).
-readonly DEFAULT_ANSWER_LIFETIME=3600
-# dns.log is rotated by size by a root process the apply starts (rotate-dns-log): at DNS_LOG_MAX bytes it
-# becomes dns.log.1 (dns.log.2 …), DNS_LOG_KEEP rotated files are kept. The policy's dns-log record overrides.
-readonly DEFAULT_DNS_LOG_MAX=8388608
-readonly DEFAULT_DNS_LOG_KEEP=4
+# An answered address stays in the allow sets for the header's answer-lifetime (default 3600 s: well above client
+# caches), refreshed by every answer naming it. dns.log is rotated by size by a root process the apply starts
+# (rotate-dns-log), at the header's dns-log size (default 8 MiB, 4 rotated files kept). Both defaults are the
+# check's (CHECK_AWK); tests set a few seconds and bytes.
 readonly ROTATE_EVERY=2
 readonly ROTATOR_PID=$RUN_DIR/rotator.pid
 readonly WAIT_SECONDS=120
@@ -65,31 +69,24 @@ readonly USAGE="usage: $PROG          apply the policy (as root; via sudo with n
        $PROG status   check that the policy is in force now (as root: sudo $PROG status)
        $PROG wait     wait until this container start has applied the firewall
        $PROG denials  the connections it rejected, with when each was last seen (as root: sudo $PROG denials)
+       $PROG check    check the compiled policy in $POLICY_DIR as an apply would, changing nothing
        $PROG rotate-dns-log   rotate the resolver's log by size, forever (root; the apply starts it)"
 
-readonly RE_HOST='^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$'
-readonly RE_PORT='^[1-9][0-9]{0,4}$'
-readonly RE_GROUP='^(0|[1-9][0-9]?)$'
-readonly RE_IP4='^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$'
-readonly RE_IP6='^[0-9a-f]{0,4}(:[0-9a-f]{0,4}){2,7}$'
-readonly RE_LINE='^[]a-z0-9.:/,[ -]+$'
-
-# Parsed policy.
+# What the header says (read from the check's summary).
 MODE=""
 IPV6=""
-declare -A GROUP_PORTS=()   # group id -> "443,80"
-ALLOW_NAMES=()              # "group kind host"
-ALLOW_NETS=()               # "group cidr"
-DENY_NAMES=()               # host
-HOST_PORTS=()               # port
-PRIVATE_ANSWERS=()          # cidr
-VERIFY=()                   # "allow|deny host port"
 ANSWER_LIFETIME=""          # seconds
 DNS_LOG_MAX=""              # bytes
 DNS_LOG_KEEP=""             # rotated files
+SET_NAMES=""                # every set the apply creates, for status
+HOST_PORTS=""
+VERIFY=()                   # "allow|deny host port"
+declare -A COUNTS=()        # groups, allowed_names, allowed_nets, denied_names
 
 # Facts gathered while applying.
 UPSTREAMS=()                # resolver addresses from the container's original resolv.conf
+DNS_GROUP=""                # the resolver account's group
+START_ID=""                 # this container start (start_id), computed once
 V6_ENABLED=0
 APPLY_DONE=0
 CLOSED=no                   # whether the lockdown (or the final policy) is known to be in place
@@ -130,14 +127,13 @@ dns_source_guard() {
   # RELATED: the kernel's own packets, such as the TCP reset a REJECT of a connection to port 53 sends back.
   echo "-A CDV-DNS-SRC -m conntrack --ctstate RELATED -j RETURN"
   echo "-A CDV-DNS-SRC -m owner --uid-owner 0 -j RETURN"
-  if [[ ${1:-} == with-resolver ]]; then
-    echo "-A CDV-DNS-SRC -m owner --uid-owner $DNS_USER -j RETURN"
-  fi
   echo "-A CDV-DNS-SRC -j DROP"
 }
 
 lockdown_v4() {
-  cat <<EOF
+  local dns_guard
+  dns_guard=$(dns_source_guard)
+  printf '%s\n' "\
 *filter
 :INPUT DROP [0:0]
 :FORWARD DROP [0:0]
@@ -148,17 +144,18 @@ lockdown_v4() {
 -A OUTPUT -m addrtype ! --src-type LOCAL -m conntrack ! --ctstate RELATED -j DROP
 -A OUTPUT -d $DOCKER_DNS/32 -p tcp -j REJECT --reject-with tcp-reset
 -A OUTPUT -d $DOCKER_DNS/32 -j REJECT --reject-with icmp-port-unreachable
-$(dns_source_guard)
+$dns_guard
 -A OUTPUT -o lo -j ACCEPT
 -A OUTPUT -m conntrack --ctstate ESTABLISHED,RELATED -m connmark --mark $ALLOWED_MARK -j ACCEPT
 -A OUTPUT -p tcp -j REJECT --reject-with tcp-reset
 -A OUTPUT -j REJECT --reject-with icmp-port-unreachable
-COMMIT
-EOF
+COMMIT"
 }
 
 lockdown_v6() {
-  cat <<EOF
+  local dns_guard
+  dns_guard=$(dns_source_guard)
+  printf '%s\n' "\
 *filter
 :INPUT DROP [0:0]
 :FORWARD DROP [0:0]
@@ -167,18 +164,18 @@ lockdown_v6() {
 -A INPUT -i lo -j ACCEPT
 -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -m connmark --mark $ALLOWED_MARK -j ACCEPT
 -A OUTPUT -m addrtype ! --src-type LOCAL -m conntrack ! --ctstate RELATED -j DROP
-$(dns_source_guard)
+$dns_guard
 -A OUTPUT -o lo -j ACCEPT
 -A OUTPUT -m conntrack --ctstate ESTABLISHED,RELATED -m connmark --mark $ALLOWED_MARK -j ACCEPT
 -A OUTPUT -p tcp -j REJECT --reject-with tcp-reset
 -A OUTPUT -j REJECT --reject-with icmp6-port-unreachable
-COMMIT
-EOF
+COMMIT"
 }
 
 # IPv6 is in use when the kernel lists an IPv6 address. (/proc files have size 0: read them, do not `-s`.)
 detect_v6() {
-  if grep -q . /proc/net/if_inet6 2>/dev/null; then
+  local _
+  if read -r _ 2>/dev/null </proc/net/if_inet6; then
     V6_ENABLED=1
   fi
 }
@@ -210,156 +207,469 @@ lockdown() {
 }
 
 # ---------------------------------------------------------------------------------------------------------
-# Policy parsing: every field is checked against a tight pattern; anything unknown is refused.
+# The compiled policy: checked whole at every start, by one awk pass over every file (CHECK_AWK), which also
+# fills the runtime slots: root-owned and writable by root alone (one stat), the SHA-256 the header records (one
+# sha256sum), every line of a known shape (a rule that lets something through has one of a few shapes; no DNS
+# port is allowed; a truncated file lacks its end line). Anything else fails the run (closed).
 # ---------------------------------------------------------------------------------------------------------
 
-is_host() { [[ ${#1} -le 253 && $1 =~ $RE_HOST ]]; }
-is_ip4() { [[ $1 =~ $RE_IP4 ]]; }
-is_ip6() { [[ $1 == *:* && ${#1} -le 39 && $1 =~ $RE_IP6 ]]; }
-
-is_port() {
-  [[ $1 =~ $RE_PORT ]] && ((10#$1 <= 65535))
+IFS= read -r -d '' CHECK_AWK <<'AWK' || true
+# The start-time check of the compiled policy, and its runtime slots filled: one pass over every file.
+# Inputs: "-" (facts: `stat` lines, `sha256sum` lines, `ipset list -n` names, `ip -o addr` and `ip route`
+# lines), then the saved resolv.conf, /etc/hosts, /proc/net/if_inet6, the header, and the compiled files in
+# the header's order. -v dir= (the policy folder), out= (where the filled files go; empty: check only).
+function fail(msg) {
+  print msg
+  failed = 1
+  exit 1
 }
-
+function bad(msg) {
+  fail("policy file " name " line " FNR ": " msg)
+}
+function is_num(s) { return s ~ /^[1-9][0-9]*$/ }
+function is_ip4(s,   p, n, i) {
+  n = split(s, p, ".")
+  if (n != 4) return 0
+  for (i = 1; i <= 4; i++) {
+    if (p[i] !~ /^(0|[1-9][0-9]?[0-9]?)$/ || p[i] + 0 > 255) return 0
+  }
+  return 1
+}
+function is_ip6(s,   p, n, i) {
+  if (s !~ /:/ || s !~ /^[0-9a-f:]+$/ || length(s) > 39) return 0
+  n = split(s, p, ":")
+  if (n < 3 || n > 8) return 0
+  for (i = 1; i <= n; i++) {
+    if (length(p[i]) > 4) return 0
+  }
+  return 1
+}
+function is_cidr(s, fam,   a, n) {
+  n = split(s, a, "/")
+  if (n != 2 || !is_num(a[2])) return 0
+  if (fam == 4) return is_ip4(a[1]) && a[2] + 0 <= 32
+  return is_ip6(a[1]) && a[2] + 0 <= 128
+}
+function is_host(s,   l, n, i) {
+  if (length(s) > 253) return 0
+  n = split(s, l, ".")
+  if (n < 2) return 0
+  for (i = 1; i <= n; i++) {
+    if (length(l[i]) > 63 || l[i] !~ /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/) return 0
+  }
+  return l[n] ~ /^[a-z]/
+}
+function is_port(p) { return is_num(p) && p + 0 <= 65535 }
 # DNS (53) and DNS over TLS (853) only ever go through the local resolver.
-check_port() {
-  local where=$1 port=$2
-  is_port "$port" || die "policy line $where: invalid port '$port'"
-  [[ $port != 53 && $port != 853 ]] || die "policy line $where: port $port (DNS) cannot be allowed"
+function allowed_port(p) { return is_port(p) && p != 53 && p != 853 }
+function allowed_ports(s,   p, n, i) {
+  n = split(s, p, ",")
+  if (n < 1 || n > 15) return 0
+  for (i = 1; i <= n; i++) {
+    if (!allowed_port(p[i])) return 0
+  }
+  return 1
+}
+function is_group(g) { return g ~ /^(0|[1-9][0-9]?)$/ }
+function fam_of(a) { return a ~ /:/ ? 6 : 4 }
+function add_to(list, item) { return index(" " list " ", " " item " ") ? list : list (list == "" ? "" : " ") item }
+function emit(line) {
+  if (out != "" && !suppress) print line > (out "/" name)
+}
+# Prints a line once for each word of a slot's values, the slot replaced; none: the line is dropped, unless
+# empty is given (then the slot becomes that).
+function expand(line, slot, values, empty,   v, n, i) {
+  n = split(values, v, " ")
+  if (n == 0 && empty != "drop") {
+    sub(slot, "", line)
+    emit(line)
+  }
+  for (i = 1; i <= n; i++) {
+    l = line
+    sub(slot, v[i], l)
+    emit(l)
+  }
 }
 
-check_cidr() {
-  local where=$1 cidr=$2 addr prefix
-  [[ $cidr == */* ]] || die "policy line $where: '$cidr' is not a CIDR"
-  addr=${cidr%/*}
-  prefix=${cidr##*/}
-  [[ $prefix =~ ^[1-9][0-9]{0,2}$ ]] || die "policy line $where: invalid prefix length in '$cidr'"
-  if is_ip4 "$addr"; then
-    ((prefix <= 32)) || die "policy line $where: invalid prefix length in '$cidr'"
-  elif is_ip6 "$addr"; then
-    ((prefix <= 128)) || die "policy line $where: invalid prefix length in '$cidr'"
-  else
-    die "policy line $where: invalid address in '$cidr'"
+BEGIN {
+  names = "ipsets.restore filter4.rules filter6.rules dnsmasq.conf"
+  nfiles = split(names, order, " ")
+  dns_user = "claude-devc-dns"
+  docker_dns = "127.0.0.11"
+}
+
+# ---- facts ----
+FILENAME == "-" {
+  if ($1 == "stat") {
+    # stat <uid> <gid> <mode> <path> <type...>: root's, and writable by root alone
+    if ($2 != 0 || $3 != 0) fail("policy file " $5 " is not root-owned (uid " $2 ", gid " $3 ")")
+    if (substr($4, length($4) - 1) ~ /[2367]/) fail("policy file " $5 " is writable by others than root (mode " $4 ")")
+    if ($5 == dir && $6 != "directory") fail("policy folder " dir " is not a folder")
+    if ($5 != dir && $6 " " $7 != "regular file") fail("policy file " $5 " is not a regular file")
+    owned[$5] = 1
+    next
+  }
+  if (NF == 2 && length($1) == 64 && $1 ~ /^[0-9a-f]+$/) { sum[$2] = $1; next }
+  if (NF == 1 && $1 ~ /^cdv-[a-z0-9-]+$/) { existing[++nexisting] = $1; next }
+  if ($1 ~ /^[0-9]+:$/ && ($3 == "inet" || $3 == "inet6")) {
+    split($4, a, "/")
+    if (is_ip4(a[1]) || is_ip6(a[1])) subnets[fam_of(a[1])] = add_to(subnets[fam_of(a[1])], $4)
+    next
+  }
+  next
+}
+# Default gateways: /proc/net/route (hex, little-endian) and /proc/net/ipv6_route.
+function hexval(h,   i, v) {
+  v = 0
+  h = tolower(h)
+  for (i = 1; i <= length(h); i++) v = v * 16 + index("0123456789abcdef", substr(h, i, 1)) - 1
+  return v
+}
+FILENAME == "/proc/net/route" {
+  if ($2 == "00000000" && $8 == "00000000" && $3 ~ /^[0-9A-Fa-f]+$/ && length($3) == 8 && $3 != "00000000") {
+    g = hexval(substr($3, 7, 2)) "." hexval(substr($3, 5, 2)) "." hexval(substr($3, 3, 2)) "." hexval(substr($3, 1, 2))
+    gateways[4] = add_to(gateways[4], g)
+  }
+  next
+}
+FILENAME == "/proc/net/ipv6_route" {
+  if ($1 == "00000000000000000000000000000000" && $2 == "00" && $5 ~ /^[0-9a-f]+$/ && length($5) == 32 \
+    && $5 != "00000000000000000000000000000000") {
+    g = ""
+    for (i = 0; i < 8; i++) {
+      w = substr($5, i * 4 + 1, 4)
+      sub(/^0+/, "", w)
+      g = g (i ? ":" : "") (w == "" ? "0" : w)
+    }
+    gateways[6] = add_to(gateways[6], g)
+  }
+  next
+}
+FILENAME == resolv {
+  if ($1 == "nameserver") {
+    u = tolower($2)
+    sub(/%.*/, "", u)  # a scope (%eth0) is dropped: link-local upstreams are not supported
+    if (u == "127.0.0.1" || u == "::1" || u == "0.0.0.0" || u == "::") next  # that is us (or nothing)
+    if (is_ip4(u) || is_ip6(u)) {
+      upstreams = add_to(upstreams, u)
+      if (u == docker_dns) uses_docker_dns = 1
+      else up[fam_of(u)] = add_to(up[fam_of(u)], u)
+    }
+  }
+  next
+}
+FILENAME == "/etc/hosts" {
+  if ($2 == "host.docker.internal" && (is_ip4($1) || is_ip6($1))) gateways[fam_of($1)] = add_to(gateways[fam_of($1)], $1)
+  next
+}
+FILENAME == "/proc/net/if_inet6" {
+  if ($6 == "lo" && $1 == "00000000000000000000000000000001") lo6 = 1
+  next
+}
+
+# ---- the header ----
+FILENAME == dir "/policy.conf" {
+  name = "policy.conf"
+  line = $0
+  sub(/#.*/, "", line)
+  if (line ~ /^ *$/) next
+  if (line !~ /^[a-z0-9_.:\/,*\[\] -]+$/) fail("policy line " FNR ": unexpected characters")
+  n = split(line, f, " ")
+  if (!version && f[1] != "version") fail("policy line " FNR ": the first record must be 'version 2'")
+  k = f[1] ":" n
+  if (k == "version:2") {
+    if (f[2] != 2) fail("policy line " FNR ": unsupported version '" f[2] "'")
+    version = 1
+  } else if (k == "mode:2" && policy_mode == "" && (f[2] == "enforce" || f[2] == "audit")) {
+    policy_mode = f[2]
+  } else if (k == "ipv6:2" && ipv6 == "" && (f[2] == "filter" || f[2] == "block")) {
+    ipv6 = f[2]
+  } else if (k == "count:3" && f[2] ~ /^(groups|allowed_names|allowed_nets|denied_names)$/ && !(f[2] in count) \
+    && (f[3] == "0" || is_num(f[3]))) {
+    count[f[2]] = f[3]
+  } else if (k == "host-port:2" && allowed_port(f[2])) {
+    host_ports = add_to(host_ports, f[2])
+  } else if (f[1] == "sets" && sets == "") {
+    for (i = 2; i <= n; i++) {
+      if (f[i] !~ /^cdv-([gs](0|[1-9][0-9]?)|private|exempt)-[46]$/) fail("policy line " FNR ": invalid set name '" f[i] "'")
+      sets = sets (i > 2 ? " " : "") f[i]
+    }
+  } else if ((k == "verify-allow:3" || k == "verify-deny:3") && is_port(f[3])) {
+    t = f[2]
+    if (t ~ /^\[.*\]$/) t = substr(t, 2, length(t) - 2)
+    if (!is_ip4(t) && !is_ip6(t) && !is_host(t)) fail("policy line " FNR ": invalid host '" f[2] "'")
+    verify[++nverify] = substr(f[1], 8) " " f[2] " " f[3]
+  } else if (f[1] == "note" && n > 1) {
+    notes[++nnotes] = substr(line, 6)
+  } else if (k == "file:3" && index(" " names " ", " " f[2] " ") && !(f[2] in digest) && length(f[3]) == 64 \
+    && f[3] ~ /^[0-9a-f]+$/) {
+    digest[f[2]] = f[3]
+  } else if (k == "answer-lifetime:2" && answer_lifetime == "" && is_num(f[2]) && f[2] + 0 <= 2147483) {
+    answer_lifetime = f[2]  # ipset's own bound for a timeout
+  } else if (k == "dns-log:3" && dns_log == "" && is_num(f[2]) && f[2] + 0 >= 1000 && f[2] + 0 <= 1073741824 \
+    && f[3] ~ /^[1-9][0-9]?$/) {
+    dns_log = f[2] " " f[3]
+  } else {
+    fail("policy line " FNR ": not understood: '" line "'")
+  }
+  next
+}
+
+# ---- the compiled files ----
+FNR == 1 {
+  finish()
+  if (!header_done) header_checked()
+  name = substr(FILENAME, length(dir) + 2)
+  if (name != order[++file_index]) fail("policy: expected " dir "/" order[file_index] ", got " FILENAME)
+  if (sum[FILENAME] != digest[name]) fail("policy file " name ": its SHA-256 differs from the one the header records")
+  last = ""
+  if (name == "ipsets.restore") {
+    # After the lockdown no rule references our sets: all of them but the denied-connection counters are made anew.
+    for (i = 1; i <= nexisting; i++) {
+      if (existing[i] !~ /^cdv-(priv)?denied-[46]$/) emit("destroy " existing[i])
+    }
+  }
+}
+/^#/ { last = $0; next }
+{ last = $0 }
+{ suppress = 0 }
+name == "ipsets.restore" { ipset_line(); next }
+name == "filter4.rules" { filter_line(4); next }
+name == "filter6.rules" { filter_line(6); next }
+name == "dnsmasq.conf" { dnsmasq_line(); next }
+
+function header_checked(   i) {
+  header_done = 1
+  if (!version) fail("policy file " dir "/policy.conf is empty")
+  if (policy_mode == "") fail("policy: no mode record")
+  if (ipv6 == "") fail("policy: no ipv6 record")
+  if (sets == "") fail("policy: no sets record")
+  for (i = 1; i <= nfiles; i++) {
+    if (!(order[i] in digest)) fail("policy: no file record for " order[i])
+    if (!((dir "/" order[i]) in owned)) fail("policy file " dir "/" order[i] " is missing")
+  }
+  if (!(dir in owned)) fail("policy folder " dir " is missing")
+  if (!((dir "/policy.conf") in owned)) fail("policy file " dir "/policy.conf is missing")
+  if (answer_lifetime == "") answer_lifetime = 3600
+  if (dns_log == "") dns_log = "8388608 4"
+}
+
+# The end of a compiled file: it must end with its end marker (not truncated), and hold what it must.
+function finish() {
+  if (name == "" || name == "policy.conf") return
+  if (last != "# end of " name) fail("policy file " name " is truncated (no '# end of " name "' line at its end)")
+  if (name ~ /^filter/) {
+    if (!seen_commit || !policies || !src_guard || !dns_guard) \
+      fail("policy file " name " lacks the DROP policies, the source address or DNS source guard, or COMMIT")
+    seen_commit = policies = src_guard = dns_guard = 0
+  }
+  if (name == "dnsmasq.conf" && policy_mode == "enforce" && !catch_all) fail("policy file " name " lacks address=/#/")
+}
+
+function ipset_line(   w, n, inet, fam, set) {
+  n = split($0, w, " ")
+  fam = substr(w[2], length(w[2]))
+  inet = fam == 6 ? "inet6" : "inet"
+  if (w[1] == "create") {
+    set = w[2]
+    if (set ~ /^cdv-(priv)?denied-[46]$/ && $0 == "create " set " hash:ip,port family " inet " counters maxelem 65536 -exist") {
+      emit($0)
+    } else if (set ~ /^cdv-g(0|[1-9][0-9]?)-[46]$/ && \
+      $0 == "create " set " hash:net family " inet " timeout @ANSWER_LIFETIME@ maxelem 262144 -exist") {
+      sub(/@ANSWER_LIFETIME@/, answer_lifetime)
+      emit($0)
+    } else if (set ~ /^(cdv-t-)?cdv-(s(0|[1-9][0-9]?)|private|exempt)-[46]$/ && \
+      ($0 == "create " set " hash:net family " inet " maxelem 65536" || \
+      $0 == "create " set " hash:net family " inet " maxelem 65536 -exist")) {
+      emit($0)
+    } else bad("not understood: '" $0 "'")
+  } else if (w[1] == "add" && n == 4 && w[4] == "-exist" && w[2] ~ /^cdv-t-cdv-(s(0|[1-9][0-9]?)|private|exempt)-[46]$/) {
+    if (w[3] == "@SUBNET@" && w[2] ~ /private/) expand($0, "@SUBNET@", subnets[fam], "drop")
+    else if (is_cidr(w[3], fam)) emit($0)
+    else bad("invalid IPv" fam " range '" w[3] "'")
+  } else if (w[1] == "swap" && n == 3 && w[2] == "cdv-t-" w[3] && w[3] ~ /^cdv-(s(0|[1-9][0-9]?)|private|exempt)-[46]$/) {
+    emit($0)
+  } else if (w[1] == "destroy" && n == 2 && w[2] ~ /^cdv-t-cdv-(s(0|[1-9][0-9]?)|private|exempt)-[46]$/) {
+    emit($0)
+  } else bad("not understood: '" $0 "'")
+}
+
+# Rules that let something through have one of a few shapes; every other rule may only drop, reject, record or
+# jump to the deny chains.
+function filter_line(fam,   line, docker, w, n, i, j, target, rest, port) {
+  line = $0
+  docker = sub(/^@DOCKER_DNS@/, "", line)
+  # (checked like every line; kept only when Docker's resolver is an upstream)
+  suppress = docker && !(fam == 4 && uses_docker_dns)
+  if (line == "*filter" || line == "COMMIT") {
+    seen_commit = line == "COMMIT"
+    emit(line)
+    return
+  }
+  if (line ~ /^:(INPUT|FORWARD|OUTPUT) DROP \[0:0\]$/) { policies++; emit(line); return }
+  if (line ~ /^:CDV-(DENY|PRIVATE|DNS-SRC|ALLOW) - \[0:0\]$/) { emit(line); return }
+  if (line !~ /^-A (INPUT|FORWARD|OUTPUT|CDV-DENY|CDV-PRIVATE|CDV-DNS-SRC|CDV-ALLOW) [-a-zA-Z0-9 .\/:,!@]+$/ || \
+    line ~ / -g | --goto /) bad("not understood: '" $0 "'")
+  n = split(line, w, " ")
+  target = ""
+  for (i = 1; i <= n; i++) {
+    if (w[i] == "-j") {
+      if (target != "") bad("two targets: '" $0 "'")
+      target = w[i + 1]
+      rest = ""
+      for (j = i + 2; j <= n; j++) rest = rest " " w[j]
+    }
+  }
+  if (line == "-A OUTPUT -m addrtype ! --src-type LOCAL -m conntrack ! --ctstate RELATED -j DROP") src_guard = 1
+  if (line == "-A CDV-DNS-SRC -j DROP") dns_guard = 1
+  if (target == "" || target == "DROP" && rest == "" || target ~ /^CDV-(DENY|PRIVATE|DNS-SRC)$/ && rest == "" \
+    || target == "REJECT" && rest ~ /^ --reject-with [a-z0-9-]+$/ \
+    || line == "-A CDV-ALLOW -j CONNMARK --or-mark 0x1" \
+    || target == "SET" && rest ~ /^ --add-set cdv-(priv)?denied-[46] dst,dst$/) {
+    if (line ~ /@/) bad("not understood: '" $0 "'")
+    emit(line)
+    return
+  }
+  # What lets packets through.
+  if (line == "-A INPUT -i lo -j ACCEPT" || line == "-A OUTPUT -o lo -j ACCEPT" || line == "-A CDV-ALLOW -j ACCEPT" \
+    || line ~ /^-A (INPUT|OUTPUT) -m conntrack --ctstate ESTABLISHED,RELATED -m connmark --mark 0x1\/0x1 -j ACCEPT$/ \
+    || line == "-A CDV-DNS-SRC -m conntrack --ctstate RELATED -j RETURN" \
+    || line == "-A CDV-DNS-SRC -m owner --uid-owner 0 -j RETURN" \
+    || line == "-A CDV-DNS-SRC -m owner --uid-owner " dns_user " -j RETURN" \
+    || line == "-A CDV-DENY -j CDV-ALLOW" && policy_mode == "audit" \
+    || fam == 6 && line ~ /^-A INPUT -p ipv6-icmp -m icmp6 --icmpv6-type (13[3-7] -m hl --hl-eq 255|130 -m hl --hl-eq 1) -j ACCEPT$/ \
+    || fam == 6 && line ~ /^-A OUTPUT -s ::\/128 -p ipv6-icmp -m icmp6 --icmpv6-type (135|143) -j ACCEPT$/ \
+    || fam == 6 && line ~ /^-A OUTPUT -p ipv6-icmp -m icmp6 --icmpv6-type (13[356] -m hl --hl-eq 255|(131|132|143) -m hl --hl-eq 1) -j ACCEPT$/ \
+    || docker && line == "-A OUTPUT -d " docker_dns "/32 -m owner --uid-owner " dns_user " -j ACCEPT" \
+    || docker && line ~ /^-A OUTPUT ! -o lo -p (udp -m udp|tcp -m tcp) --dport 53 -m owner --uid-owner 0 -j CDV-ALLOW$/) {
+    emit(line)
+    return
+  }
+  if (line ~ /^-A OUTPUT -d @UPSTREAM@ -p (udp -m udp|tcp -m tcp) --dport 53 -m owner --uid-owner / \
+    && line == "-A OUTPUT -d @UPSTREAM@ " w[5] " " w[6] " " w[7] " " w[8] " --dport 53 -m owner --uid-owner " dns_user " -j CDV-ALLOW") {
+    expand(line, "@UPSTREAM@", up[fam], "drop")
+    return
+  }
+  if (n == 12 && line == "-A OUTPUT -d @GATEWAY@ -p tcp -m tcp --dport " w[10] " -j CDV-ALLOW") {
+    if (!allowed_port(w[10])) bad("port " w[10] " cannot be allowed (DNS goes through the local resolver only)")
+    expand(line, "@GATEWAY@", gateways[fam], "drop")
+    return
+  }
+  if (n == 15 && w[8] ~ ("^cdv-[sg](0|[1-9][0-9]?)-" fam "$") \
+    && line == "-A OUTPUT -p tcp -m set --match-set " w[8] " dst -m multiport --dports " w[13] " -j CDV-ALLOW") {
+    if (!allowed_ports(w[13])) bad("ports " w[13] " cannot be allowed (DNS goes through the local resolver only)")
+    emit(line)
+    return
+  }
+  bad("not understood: '" $0 "'")
+}
+
+function dnsmasq_line(   line, lo, p, h, sl, n, i) {
+  line = $0
+  lo = sub(/^@LO6@/, "", line)
+  if (lo) {
+    if (line != "listen-address=::1") bad("not understood: '" $0 "'")
+    if (lo6) emit(line)
+    return
+  }
+  if (line ~ /^(port=53|listen-address=127\.0\.0\.1|bind-interfaces|no-resolv|no-hosts|no-poll|domain-needed|cache-size=0|log-queries|log-async|filter-AAAA)$/ \
+    || line == "user=" dns_user || line == "pid-file=/run/claude-devc/dnsmasq.pid" \
+    || line == "log-facility=/var/log/claude-devc/dns.log") {
+    emit(line)
+    return
+  }
+  if (line == "group=@DNS_GROUP@") { sub(/@DNS_GROUP@/, dns_group, line); emit(line); return }
+  if (line == "address=/#/") { catch_all = 1; emit(line); return }
+  if (line == "server=@UPSTREAM@" && policy_mode == "audit") { expand(line, "@UPSTREAM@", upstreams, "drop"); return }
+  if (line ~ /^server=\/[^\/]+\/(@UPSTREAM@)?$/) {
+    split(line, p, "/")
+    h = p[2]
+    sub(/^\*\./, "", h)
+    if (!is_host(h)) bad("invalid name '" p[2] "'")
+    if (p[3] == "") emit(line)
+    else expand(line, "@UPSTREAM@", upstreams, "")
+    return
+  }
+  if (line ~ /^ipset=\/[^\/]+\/[^\/]+$/) {
+    split(line, p, "/")
+    if (!is_host(p[2])) bad("invalid name '" p[2] "'")
+    n = split(p[3], sl, ",")
+    for (i = 1; i <= n; i++) {
+      if (sl[i] !~ /^cdv-g(0|[1-9][0-9]?)-[46]$/) bad("'" sl[i] "' is not an answer set")
+    }
+    emit(line)
+    return
+  }
+  bad("not understood: '" $0 "'")
+}
+
+END {
+  if (failed) exit 1
+  if (!header_done) header_checked()
+  finish()
+  if (file_index != nfiles) fail("policy: " dir "/" order[file_index + 1] " is missing")
+  if (out == "") exit 0
+  s = out "/summary"
+  print "mode " policy_mode > s
+  print "ipv6 " ipv6 > s
+  print "sets " sets > s
+  print "answer_lifetime " answer_lifetime > s
+  print "dns_log " dns_log > s
+  print "upstreams " upstreams > s
+  print "host_ports " host_ports > s
+  for (k in count) print "count " k " " count[k] > s
+  for (i = 1; i <= nverify; i++) print "verify " verify[i] > s
+  for (i = 1; i <= nnotes; i++) print "note " notes[i] > s
+}
+AWK
+readonly CHECK_AWK
+
+# Checks the compiled policy; with a folder, fills the runtime facts in there (the files then load as they are)
+# and writes the header's summary. On failure FAIL_REASON says why.
+check_policy() {
+  local out=${1:-} resolv=/dev/null msg
+  [[ -z $out ]] || resolv=$SAVED_RESOLV
+  if ! msg=$(
+    {
+      stat -c 'stat %u %g %a %n %F' "$POLICY_DIR" "$POLICY" "${COMPILED[@]}"
+      sha256sum "${COMPILED[@]}"
+      if [[ -n $out ]]; then
+        ipset list -n
+        ip -o addr show scope global
+      fi
+      :
+    } 2>/dev/null | awk -v dir="$POLICY_DIR" -v out="$out" -v resolv="$resolv" -v dns_group="$DNS_GROUP" \
+      "$CHECK_AWK" - "$resolv" /etc/hosts /proc/net/if_inet6 /proc/net/route /proc/net/ipv6_route "$POLICY" \
+      "${COMPILED[@]}" 2>&1
+  ); then
+    FAIL_REASON=${msg:-the compiled policy could not be checked}
+    FAIL_REASON=${FAIL_REASON//$'\n'/; }
+    return 1
   fi
 }
 
-# A verify target: a host name, an IPv4 literal, or an IPv6 literal (bare or in brackets).
-check_target() {
-  local where=$1 host=$2
-  if [[ $host == \[*\] ]]; then
-    host=${host:1:-1}
+# The header's summary the check wrote (a dozen lines: never one per policy entry).
+read_summary() {
+  local key a b c
+  VERIFY=()
+  UPSTREAMS=()
+  while read -r key a b c; do
+    case $key in
+      mode) MODE=$a ;;
+      ipv6) IPV6=$a ;;
+      sets) SET_NAMES="$a${b:+ $b}${c:+ $c}" ;;
+      answer_lifetime) ANSWER_LIFETIME=$a ;;
+      dns_log) DNS_LOG_MAX=$a DNS_LOG_KEEP=$b ;;
+      upstreams) read -r -a UPSTREAMS <<<"$a${b:+ $b}${c:+ $c}" ;;
+      host_ports) HOST_PORTS="$a${b:+ $b}${c:+ $c}" ;;
+      count) COUNTS[$a]=$b ;;
+      verify) VERIFY+=("$a $b $c") ;;
+      note) NOTES+=("$a${b:+ $b}${c:+ $c}") ;;
+    esac
+  done <"$SUMMARY"
+  if ((${#UPSTREAMS[@]} == 0)); then
+    NOTES+=("no usable upstream resolver in the container's original resolv.conf: no name resolves")
   fi
-  is_ip4 "$host" || is_ip6 "$host" || is_host "$host" || die "policy line $where: invalid host '$2'"
-}
-
-parse_line() {
-  local n=$1
-  shift
-  local kw=$1
-  case "$kw:$#" in
-    version:2)
-      [[ $2 == 1 ]] || die "policy line $n: unsupported version '$2'"
-      ;;
-    mode:2)
-      [[ -z $MODE ]] || die "policy line $n: mode given twice"
-      [[ $2 == enforce || $2 == audit ]] || die "policy line $n: mode must be enforce or audit"
-      MODE=$2
-      ;;
-    ipv6:2)
-      [[ -z $IPV6 ]] || die "policy line $n: ipv6 given twice"
-      [[ $2 == filter || $2 == block ]] || die "policy line $n: ipv6 must be filter or block"
-      IPV6=$2
-      ;;
-    group:3)
-      local port
-      [[ $2 =~ $RE_GROUP ]] || die "policy line $n: invalid group id '$2'"
-      [[ -z ${GROUP_PORTS[$2]:-} ]] || die "policy line $n: group $2 defined twice"
-      [[ $3 =~ ^[0-9]+(,[0-9]+)*$ ]] || die "policy line $n: invalid port list '$3'"
-      for port in ${3//,/ }; do
-        check_port "$n" "$port"
-      done
-      GROUP_PORTS[$2]=$3
-      ;;
-    allow-name:4)
-      [[ $2 =~ $RE_GROUP ]] || die "policy line $n: invalid group id '$2'"
-      [[ $3 == exact || $3 == subdomains ]] || die "policy line $n: allow-name kind must be exact or subdomains"
-      is_host "$4" || die "policy line $n: invalid host '$4'"
-      ALLOW_NAMES+=("$2 $3 $4")
-      ;;
-    allow-net:3)
-      [[ $2 =~ $RE_GROUP ]] || die "policy line $n: invalid group id '$2'"
-      check_cidr "$n" "$3"
-      ALLOW_NETS+=("$2 $3")
-      ;;
-    deny-name:2)
-      is_host "$2" || die "policy line $n: invalid host '$2'"
-      DENY_NAMES+=("$2")
-      ;;
-    answer-lifetime:2)
-      [[ -z $ANSWER_LIFETIME ]] || die "policy line $n: answer-lifetime given twice"
-      # ipset's own bound for a timeout
-      if ! [[ $2 =~ ^[1-9][0-9]{0,6}$ ]] || (($2 > 2147483)); then
-        die "policy line $n: answer-lifetime must be 1..2147483 seconds"
-      fi
-      ANSWER_LIFETIME=$2
-      ;;
-    dns-log:3)
-      [[ -z $DNS_LOG_MAX ]] || die "policy line $n: dns-log given twice"
-      if ! [[ $2 =~ ^[1-9][0-9]{3,9}$ && $3 =~ ^[1-9][0-9]?$ ]] || (($2 > 1073741824)); then
-        die "policy line $n: dns-log takes a size of 1000..1073741824 bytes and 1..99 rotated files"
-      fi
-      DNS_LOG_MAX=$2
-      DNS_LOG_KEEP=$3
-      ;;
-    private-answer:2)
-      check_cidr "$n" "$2"
-      PRIVATE_ANSWERS+=("$2")
-      ;;
-    host-port:2)
-      check_port "$n" "$2"
-      HOST_PORTS+=("$2")
-      ;;
-    verify-allow:3 | verify-deny:3)
-      check_target "$n" "$2"
-      is_port "$3" || die "policy line $n: invalid port '$3'"
-      VERIFY+=("${kw#verify-} $2 $3")
-      ;;
-    *)
-      die "policy line $n: not understood: '$*'"
-      ;;
-  esac
-}
-
-check_groups_defined() {
-  local entry
-  for entry in "${ALLOW_NAMES[@]}" "${ALLOW_NETS[@]}"; do
-    [[ -n ${GROUP_PORTS[${entry%% *}]:-} ]] || die "policy: group ${entry%% *} is used but not defined"
-  done
-}
-
-read_policy() {
-  [[ -f $POLICY && -r $POLICY ]] || die "policy file $POLICY is missing"
-  local line n=0 seen_version=0
-  local -a fields
-  while IFS= read -r line || [[ -n $line ]]; do
-    n=$((n + 1))
-    line=${line%%#*}
-    [[ $line =~ ^[\ ]*$ ]] && continue
-    [[ $line =~ $RE_LINE ]] || die "policy line $n: unexpected characters"
-    read -r -a fields <<<"$line"
-    if ((!seen_version)); then
-      [[ ${fields[0]} == version ]] || die "policy line $n: the first record must be 'version 1'"
-      seen_version=1
-    fi
-    parse_line "$n" "${fields[@]}"
-  done <"$POLICY"
-  ((seen_version)) || die "policy file $POLICY is empty"
-  [[ -n $MODE ]] || die "policy: no mode record"
-  [[ -n $IPV6 ]] || die "policy: no ipv6 record"
-  ANSWER_LIFETIME=${ANSWER_LIFETIME:-$DEFAULT_ANSWER_LIFETIME}
-  DNS_LOG_MAX=${DNS_LOG_MAX:-$DEFAULT_DNS_LOG_MAX}
-  DNS_LOG_KEEP=${DNS_LOG_KEEP:-$DEFAULT_DNS_LOG_KEEP}
-  check_groups_defined
 }
 
 # ---------------------------------------------------------------------------------------------------------
@@ -367,360 +677,131 @@ read_policy() {
 # ---------------------------------------------------------------------------------------------------------
 
 ensure_dns_user() {
-  if ! id -u "$DNS_USER" >/dev/null 2>&1; then
+  if ! check_dns_user; then
     useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$DNS_USER"
+    check_dns_user || die "the account $DNS_USER cannot be made"
   fi
-  check_dns_user
 }
 
 # The resolver's uid is what lets packets reach the upstream DNS server: it must be its own. Refuse when it is
 # root's, when another account shares it, or when the caller (sudo's SUDO_UID, which sudo sets itself) has it.
+# (One awk over the account files; returns 1 without a reason when the account does not exist yet.)
 check_dns_user() {
   local dns_uid sharing
-  dns_uid=$(id -u "$DNS_USER")
+  read -r dns_uid DNS_GROUP sharing < <(awk -F: -v u="$DNS_USER" '
+    FILENAME == "/etc/passwd" && $1 == u {uid = $3; gid = $4}
+    FILENAME == "/etc/passwd" {names[$3] = names[$3] (names[$3] == "" ? "" : ",") $1}
+    FILENAME == "/etc/group" && $3 == gid && group == "" {group = $1}
+    END {if (uid != "") print uid, (group == "" ? gid : group), names[uid]}' /etc/passwd /etc/group) || true
+  [[ -n ${dns_uid:-} ]] || return 1
   [[ $dns_uid != 0 ]] || die "the resolver's account $DNS_USER has uid 0; refusing"
-  sharing=$(getent passwd | awk -F: -v u="$dns_uid" '$3 == u {print $1}' | paste -sd, -)
   [[ $sharing == "$DNS_USER" ]] ||
     die "accounts $sharing share the resolver's uid $dns_uid: their traffic would pass as the resolver's; refusing"
   [[ ${SUDO_UID:-} != "$dns_uid" ]] ||
     die "the caller has the resolver's uid $dns_uid: the agent must not be $DNS_USER; refusing"
 }
 
+# (Below root-only parents: only root could have made them, so existing ones are taken as they are.)
 prepare_dirs() {
-  install -d -m 0755 -o root -g root "$STATE_DIR" "$RUN_DIR" "$LOG_DIR"
-  if [[ ! -f $DNS_LOG || -L $DNS_LOG ]]; then
-    rm -f "$DNS_LOG"
-    : >"$DNS_LOG"
+  if [[ ! -d $STATE_DIR || ! -d $LOG_DIR || -L $STATE_DIR || -L $LOG_DIR ]]; then
+    install -d -m 0755 -o root -g root "$STATE_DIR" "$LOG_DIR"
   fi
-  chown "$DNS_USER:" "$DNS_LOG"
-  chmod 0644 "$DNS_LOG"
+  if [[ ! -f $DNS_LOG || -L $DNS_LOG ]]; then
+    [[ ! -e $DNS_LOG && ! -L $DNS_LOG ]] || rm -f "$DNS_LOG"
+    install -m 0644 -o "$DNS_USER" -g "$DNS_GROUP" /dev/null "$DNS_LOG"
+  else
+    # The resolver's group: dnsmasq makes a log of another group 0660 at start, which the user could not read.
+    chown "$DNS_USER:$DNS_GROUP" "$DNS_LOG"
+    chmod 0644 "$DNS_LOG"
+  fi
 }
 
 # The container's original resolv.conf is saved on the first run; later runs (and runs after a restart,
 # when /etc/resolv.conf still carries our marker) use the saved copy.
 save_original_resolv() {
-  if ! grep -qxF "$RESOLV_MARKER" "$RESOLV" 2>/dev/null; then
-    [[ -r $RESOLV ]] || die "$RESOLV is missing"
-    cp "$RESOLV" "$SAVED_RESOLV.tmp"
+  local first="" content
+  [[ -r $RESOLV ]] || die "$RESOLV is missing"
+  read -r first <"$RESOLV" || true
+  if [[ $first != "$RESOLV_MARKER" ]]; then
+    content=$(<"$RESOLV")
+    printf '%s\n' "$content" >"$SAVED_RESOLV.tmp"
     mv -f "$SAVED_RESOLV.tmp" "$SAVED_RESOLV"
   fi
   [[ -s $SAVED_RESOLV ]] || die "$RESOLV was rewritten by an earlier run but $SAVED_RESOLV is missing"
 }
 
-read_upstreams() {
-  local kw addr _rest
-  UPSTREAMS=()
-  while read -r kw addr _rest; do
-    [[ $kw == nameserver ]] || continue
-    addr=${addr%%%*} # a scope (%eth0) is dropped: link-local upstreams are not supported
-    addr=${addr,,}
-    case "$addr" in
-      127.0.0.1 | ::1 | 0.0.0.0 | ::) continue ;; # that is us (or nothing)
-    esac
-    if is_ip4 "$addr" || is_ip6 "$addr"; then
-      UPSTREAMS+=("$addr")
-    fi
-  done <"$SAVED_RESOLV"
-  if ((${#UPSTREAMS[@]} == 0)); then
-    NOTES+=("no usable upstream resolver in the container's original resolv.conf: no name resolves")
-  fi
-}
-
-uses_docker_dns() {
-  local u
-  for u in "${UPSTREAMS[@]}"; do
-    [[ $u == "$DOCKER_DNS" ]] && return 0
-  done
-  return 1
-}
-
 # ---------------------------------------------------------------------------------------------------------
-# ipsets: cdv-g<group>-4/-6 (hash:net; static CIDRs plus every DNS answer), cdv-denied-4/-6 (hash:ip,port
-# with counters; what was rejected). Built as temporary sets in one `ipset restore`, then swapped in.
+# Sets and resolver: the filled compiled files, each in one load.
 # ---------------------------------------------------------------------------------------------------------
 
-# Sorted group ids and the address families in use, computed once after parsing (few processes: this
-# runs at every container start).
-GROUP_IDS=()
-FAMILIES=()
-
-index_groups() {
-  mapfile -t GROUP_IDS < <(printf '%s\n' "${!GROUP_PORTS[@]}" | sort -n)
-  FAMILIES=(4)
-  if [[ $IPV6 == filter ]]; then
-    FAMILIES+=(6)
-  fi
-}
-
-# Ranges no DNS answer may open (DNS rebinding): private, loopback, link-local (169.254.169.254, the cloud
-# metadata service), CGNAT, "this network", multicast, reserved, benchmark; for IPv6 also ULA, site-local and
-# every form that embeds an IPv4 address (mapped, compatible, NAT64, 6to4, Teredo), since those can lead to an
-# internal IPv4 address. Plus the container's own subnets, whatever their range.
-private_ranges() {
-  if [[ $1 == 4 ]]; then
-    printf '%s\n' 0.0.0.0/8 10.0.0.0/8 100.64.0.0/10 127.0.0.0/8 169.254.0.0/16 172.16.0.0/12 192.0.0.0/24 \
-      192.168.0.0/16 198.18.0.0/15 224.0.0.0/4 240.0.0.0/4
-  else
-    printf '%s\n' ::/127 ::/96 ::ffff:0:0/96 64:ff9b::/96 64:ff9b:1::/48 100::/64 2001::/32 2002::/16 \
-      fc00::/7 fec0::/10 fe80::/10 ff00::/8
-  fi
-  ip "-$1" -o addr show scope global 2>/dev/null | awk '$3 == "inet" || $3 == "inet6" {print $4}'
-}
-
-# The allow-net and private-answer ranges of a family: a DNS answer inside them is not refused as private.
-exempt_ranges() {
-  local fam=$1 entry cidr
-  for entry in "${ALLOW_NETS[@]}"; do
-    cidr=${entry#* }
-    same_family "$fam" "$cidr" && echo "$cidr"
-  done
-  for cidr in "${PRIVATE_ANSWERS[@]}"; do
-    same_family "$fam" "$cidr" && echo "$cidr"
-  done
-  return 0
-}
-
-same_family() {
-  [[ ($1 == 4 && $2 != *:*) || ($1 == 6 && $2 == *:*) ]]
-}
-
-# A family's private and exempt sets (hash:net; the kernel masks host bits of a subnet), swapped in like the
-# group sets.
-private_sets_script() {
-  local fam=$1 inet=inet kind cidr
-  [[ $fam == 6 ]] && inet=inet6
-  for kind in "$PRIVATE_PREFIX" "$EXEMPT_PREFIX"; do
-    echo "create $kind$fam hash:net family $inet maxelem 65536 -exist"
-    echo "create ${SET_PREFIX}t-$kind$fam hash:net family $inet maxelem 65536"
-  done
-  for cidr in $(private_ranges "$fam"); do
-    echo "add ${SET_PREFIX}t-$PRIVATE_PREFIX$fam $cidr -exist"
-  done
-  for cidr in $(exempt_ranges "$fam"); do
-    echo "add ${SET_PREFIX}t-$EXEMPT_PREFIX$fam $cidr -exist"
-  done
-  for kind in "$PRIVATE_PREFIX" "$EXEMPT_PREFIX"; do
-    echo "swap ${SET_PREFIX}t-$kind$fam $kind$fam"
-    echo "destroy ${SET_PREFIX}t-$kind$fam"
-  done
-}
-
-ipset_script() {
-  local g fam inet entry cidr
-  echo "create $DENIED4 hash:ip,port family inet counters maxelem 65536 -exist"
-  echo "create $DENIED6 hash:ip,port family inet6 counters maxelem 65536 -exist"
-  echo "create $PRIVDENIED4 hash:ip,port family inet counters maxelem 65536 -exist"
-  echo "create $PRIVDENIED6 hash:ip,port family inet6 counters maxelem 65536 -exist"
-  for fam in "${FAMILIES[@]}"; do
-    private_sets_script "$fam"
-  done
-  for g in "${GROUP_IDS[@]}"; do
-    for fam in "${FAMILIES[@]}"; do
-      inet=inet
-      [[ $fam == 6 ]] && inet=inet6
-      # DNS answers: each entry lives ANSWER_LIFETIME seconds after the last answer that named it (dnsmasq
-      # re-adds, which refreshes it). Static ranges have a permanent set of their own, so an answer equal to
-      # a static address cannot give it a lifetime.
-      echo "create ${SET_PREFIX}g$g-$fam hash:net family $inet timeout $ANSWER_LIFETIME maxelem 262144 -exist"
-      echo "create ${SET_PREFIX}s$g-$fam hash:net family $inet maxelem 65536 -exist"
-      echo "create ${SET_PREFIX}t-s$g-$fam hash:net family $inet maxelem 65536"
-      for entry in "${ALLOW_NETS[@]}"; do
-        [[ ${entry%% *} == "$g" ]] || continue
-        cidr=${entry#* }
-        if [[ $fam == 4 && $cidr != *:* ]] || [[ $fam == 6 && $cidr == *:* ]]; then
-          echo "add ${SET_PREFIX}t-s$g-$fam $cidr -exist"
-        fi
-      done
-      echo "swap ${SET_PREFIX}t-s$g-$fam ${SET_PREFIX}s$g-$fam"
-      echo "destroy ${SET_PREFIX}t-s$g-$fam"
-    done
-  done
-}
-
-# After the lockdown no rule references our sets, so all of them (leftovers of a killed run, groups that
-# are no longer in the policy, DNS answers of the last run) are destroyed and made anew, with this policy's
-# lifetime; only the counters of denied destinations are kept. (Lines for `ipset restore`.)
-stale_sets_script() {
-  local name
-  for name in "$@"; do
-    [[ $name == "$SET_PREFIX"* && $name != "$DENIED4" && $name != "$DENIED6" ]] || continue
-    [[ $name != "$PRIVDENIED4" && $name != "$PRIVDENIED6" ]] || continue
-    echo "destroy $name"
-  done
-}
-
-# One `ipset list -n` and one `ipset restore`, however many entries.
+# One `ipset restore`: every old set but the denied-connection counters destroyed (nothing references them
+# under the lockdown), the sets made anew and the static ones filled as temporary sets and swapped in.
 build_sets() {
-  local -a existing
-  mapfile -t existing < <(ipset list -n) || return 1
-  { stale_sets_script "${existing[@]}" && ipset_script; } | ipset restore || return 1
+  ipset restore <"$RUN_DIR/ipsets.restore"
 }
 
-# ---------------------------------------------------------------------------------------------------------
-# dnsmasq: the only resolver. Forwards allowlisted names only, NXDOMAIN for everything else.
-# Matching facts (dnsmasq 2.89/2.90, measured): server=/x/ matches x and every name below it;
-# server=/*.x/ matches names strictly below x, not x, and wins over server=/x/ for those names; the longest
-# pattern wins. ipset=/x/ matches x and every name below it (no wildcard syntax), longest pattern wins.
-# So each host gets both patterns, forwarding or local (NXDOMAIN) as the policy says.
-# ---------------------------------------------------------------------------------------------------------
-
-declare -A EXACT_GROUPS=()  # host -> " 0 1"
-declare -A SUB_GROUPS=()    # host -> " 0"
-
-denied_name() {
-  local host=$1 d
-  for d in "${DENY_NAMES[@]}"; do
-    [[ $host == "$d" || $host == *".$d" ]] && return 0
-  done
-  return 1
-}
-
-index_names() {
-  local entry g kind host
-  for entry in "${ALLOW_NAMES[@]}"; do
-    read -r g kind host <<<"$entry"
-    if denied_name "$host"; then
-      NOTES+=("allow-name $host is overridden by a deny-name")
-      continue
-    fi
-    if [[ $kind == exact ]]; then
-      EXACT_GROUPS[$host]+=" $g"
-    else
-      SUB_GROUPS[$host]+=" $g"
-    fi
-  done
-}
-
-# Sets REPLY to the groups of the subdomains rules of the strict ancestors of a host.
-ancestor_sub_groups() {
-  local host=$1
-  REPLY=""
-  while [[ $host == *.*.* ]]; do
-    host=${host#*.}
-    REPLY+=${SUB_GROUPS[$host]:-}
-  done
-}
-
-# Sets REPLY to the comma-separated sets of the given groups (in group order, each once).
-set_list() {
-  local g fam
-  local -A wanted=()
-  for g in $1; do
-    wanted[$g]=1
-  done
-  REPLY=""
-  for g in "${GROUP_IDS[@]}"; do
-    [[ -n ${wanted[$g]:-} ]] || continue
-    for fam in "${FAMILIES[@]}"; do
-      REPLY+=${REPLY:+,}${SET_PREFIX}g$g-$fam
-    done
-  done
-}
-
-server_lines() {
-  local pattern=$1 forward=$2 u
-  if ((forward)) && ((${#UPSTREAMS[@]})); then
-    for u in "${UPSTREAMS[@]}"; do
-      echo "server=/$pattern/$u"
-    done
-  else
-    echo "server=/$pattern/"
-  fi
-}
-
-dnsmasq_conf() {
-  local host anc apex below d u grp
-  cat <<EOF
-# generated by $PROG from $POLICY: do not edit
-port=53
-listen-address=127.0.0.1
-EOF
-  if ip -6 addr show dev lo 2>/dev/null | grep -q 'inet6 ::1/128'; then
-    echo "listen-address=::1"
-  fi
-  grp=$(id -gn "$DNS_USER")
-  cat <<EOF
-bind-interfaces
-user=$DNS_USER
-group=$grp
-pid-file=$DNSMASQ_PID
-no-resolv
-no-hosts
-no-poll
-domain-needed
-cache-size=0
-log-queries
-log-async
-log-facility=$DNS_LOG
-EOF
-  if [[ $IPV6 == block ]]; then
-    echo "filter-AAAA"
-  fi
-  if [[ $MODE == audit ]]; then
-    for u in "${UPSTREAMS[@]}"; do
-      echo "server=$u"
-    done
-  fi
-  for host in $(printf '%s\n' "${!EXACT_GROUPS[@]}" "${!SUB_GROUPS[@]}" | sort -u); do
-    ancestor_sub_groups "$host"
-    anc=$REPLY
-    apex=0
-    below=0
-    [[ -n ${EXACT_GROUPS[$host]:-} || -n $anc ]] && apex=1
-    [[ -n ${SUB_GROUPS[$host]:-} || -n $anc ]] && below=1
-    if [[ $MODE == enforce ]]; then
-      server_lines "$host" "$apex"
-      server_lines "*.$host" "$below"
-    fi
-    set_list "${EXACT_GROUPS[$host]:-} ${SUB_GROUPS[$host]:-} $anc"
-    echo "ipset=/$host/$REPLY"
-  done
-  if [[ $MODE == enforce ]]; then
-    for d in "${DENY_NAMES[@]}"; do
-      echo "server=/$d/"
-      echo "server=/*.$d/"
-    done
-    echo "address=/#/"
-  fi
-}
+# dnsmasq, the only resolver: forwards allowlisted names only (NXDOMAIN for everything else) and adds every
+# answer to the allow sets before replying (the compiled dnsmasq.conf, firewall/README.md "DNS").
 
 # Live dnsmasq processes of the resolver's user. Zombies are skipped: without an init process in the
 # container nobody reaps a killed dnsmasq, and a zombie holds no socket.
 # Where the caller may look (root), only those in this network namespace count: with a shared PID namespace
 # another container's resolver is visible too.
 resolver_pids() {
-  local pid state ns own _
-  own=$(readlink /proc/self/ns/net)
+  local pid state _
+  RESOLVERS=()
   for pid in $(pgrep -u "$DNS_USER" -x dnsmasq || true); do
     read -r _ _ state _ <"/proc/$pid/stat" 2>/dev/null || continue
     [[ $state == Z || $state == X ]] && continue
-    ns=$(readlink "/proc/$pid/ns/net" 2>/dev/null) || ns=$own
-    [[ $ns == "$own" ]] && echo "$pid"
+    # The same namespace (-ef: the same nsfs inode); a caller who may not look counts every one.
+    if [[ /proc/$pid/ns/net -ef /proc/self/ns/net || ! -e /proc/$pid/ns/net ]]; then
+      RESOLVERS+=("$pid")
+    fi
   done
   return 0
 }
 
+# Whether the dnsmasq this apply started runs (its pid file and /proc; no process).
+resolver_started() {
+  local pid="" state comm="" _
+  read -r pid 2>/dev/null <"$RUN_DIR/dnsmasq.pid" || return 1
+  [[ $pid =~ ^[1-9][0-9]*$ ]] || return 1
+  read -r comm 2>/dev/null <"/proc/$pid/comm" || return 1
+  read -r _ _ state _ 2>/dev/null <"/proc/$pid/stat" || return 1
+  [[ $comm == dnsmasq && $state != Z && $state != X ]]
+}
+
+# Waits up to $1 seconds without a process: a read on a pipe nobody writes (only this shell holds its ends).
+pause() {
+  local fd _
+  exec {fd}<> <(:)
+  read -r -t "$1" -u "$fd" _ || true
+  exec {fd}<&-
+}
+
+# Stops the previous resolver: SIGTERM, then waits for exactly as long as it takes to go (no fixed sleep),
+# SIGKILL after 2 s.
 stop_dnsmasq() {
-  local i signal
-  local -a pids
-  for ((i = 0; i < 40; i++)); do
-    mapfile -t pids < <(resolver_pids)
-    ((${#pids[@]})) || break
-    signal=TERM
-    ((i < 20)) || signal=KILL
-    kill "-$signal" "${pids[@]}" 2>/dev/null || true
-    sleep 0.05
+  local i pid state _
+  resolver_pids
+  ((${#RESOLVERS[@]})) || return 0
+  kill -TERM "${RESOLVERS[@]}" 2>/dev/null || true
+  for ((i = 0; i < 1000; i++)); do
+    for pid in "${RESOLVERS[@]}"; do
+      state=X
+      read -r _ _ state _ <"/proc/$pid/stat" 2>/dev/null || true
+      [[ $state == Z || $state == X ]] || break
+      pid=""
+    done
+    [[ -n $pid ]] || break
+    ((i != 500)) || kill -KILL "${RESOLVERS[@]}" 2>/dev/null || true
+    pause 0.004
   done
-  [[ -z $(resolver_pids) ]] || die "the previous dnsmasq does not stop"
-  rm -f "$DNSMASQ_PID"
+  resolver_pids
+  ((${#RESOLVERS[@]} == 0)) || die "the previous dnsmasq does not stop"
 }
 
 start_dnsmasq() {
-  index_names
-  dnsmasq_conf >"$DNSMASQ_CONF.tmp"
-  mv -f "$DNSMASQ_CONF.tmp" "$DNSMASQ_CONF"
-  dnsmasq --test --conf-file="$DNSMASQ_CONF" >/dev/null 2>&1 ||
-    die "dnsmasq rejects the generated configuration $DNSMASQ_CONF"
   stop_dnsmasq
   # dnsmasq returns only after it has bound its sockets (or failed to).
   dnsmasq --conf-file="$DNSMASQ_CONF" || die "dnsmasq did not start (is something else using port 53?)"
@@ -735,13 +816,17 @@ start_dnsmasq() {
 
 # The running rotator's pid, if there is one (a live root process whose command is ours).
 rotator_pid() {
-  local pid="" state _
+  local pid="" state arg _
+  local -a cmd
   [[ -r $ROTATOR_PID ]] && read -r pid <"$ROTATOR_PID"
-  [[ $pid =~ ^[1-9][0-9]*$ && -r /proc/$pid/stat ]] || return 1
+  [[ $pid =~ ^[1-9][0-9]*$ && -r /proc/$pid/stat && -O /proc/$pid ]] || return 1
   read -r _ _ state _ <"/proc/$pid/stat" 2>/dev/null || return 1
-  [[ $state != Z && $state != X && $(stat -c %u "/proc/$pid") == 0 ]] || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q " rotate-dns-log " || return 1
-  echo "$pid"
+  [[ $state != Z && $state != X ]] || return 1
+  mapfile -d '' -t cmd <"/proc/$pid/cmdline" 2>/dev/null || return 1
+  for arg in "${cmd[@]}"; do
+    [[ $arg != rotate-dns-log ]] || { echo "$pid"; return 0; }
+  done
+  return 1
 }
 
 start_rotator() {
@@ -749,13 +834,11 @@ start_rotator() {
   if old=$(rotator_pid); then
     kill -TERM "$old" 2>/dev/null || true
   fi
-  rm -f "$ROTATOR_PID"
   # A new session, no terminal, none of our descriptors (the run lock above all), a clean environment.
   env -i PATH="$PATH" setsid "/usr/local/sbin/$PROG" rotate-dns-log </dev/null >/dev/null 2>&1 9>&- &
   # $! is the rotator itself: env and setsid exec (a background child never leads its process group, so
-  # setsid does not fork).
-  echo "$!" >"$ROTATOR_PID.tmp"
-  mv -f "$ROTATOR_PID.tmp" "$ROTATOR_PID"
+  # setsid does not fork). It reads this file first after ROTATE_EVERY seconds.
+  echo "$!" >"$ROTATOR_PID"
 }
 
 rotate_once() {
@@ -768,8 +851,8 @@ rotate_once() {
   mv -f "$DNS_LOG" "$DNS_LOG.1"
   chown root:root "$DNS_LOG.1"
   install -m 0644 -o "$DNS_USER" -g root /dev/null "$DNS_LOG"
-  # shellcheck disable=SC2046 # a list of pids
-  kill -USR2 $(resolver_pids) 2>/dev/null || true
+  resolver_pids
+  ((${#RESOLVERS[@]} == 0)) || kill -USR2 "${RESOLVERS[@]}" 2>/dev/null || true
 }
 
 # Rotated files beyond the number kept (left by a policy that kept more).
@@ -783,8 +866,9 @@ remove_extra_logs() {
 }
 
 rotate_dns_log() {
-  [[ $(id -u) == 0 ]] || usage_error "rotate-dns-log needs root (the firewall's apply starts it)"
-  read_policy
+  [[ $EUID == 0 ]] || usage_error "rotate-dns-log needs root (the firewall's apply starts it)"
+  # What the apply's check read from the root-owned header, in the root-only run folder.
+  read_summary
   remove_extra_logs
   local pid
   while :; do
@@ -798,171 +882,21 @@ rotate_dns_log() {
 }
 
 write_resolv() {
-  local tmp
-  tmp=$(mktemp "$RUN_DIR/resolv.XXXXXX")
-  {
-    echo "$RESOLV_MARKER"
-    echo "nameserver 127.0.0.1"
-    grep -E '^(search|options)[[:space:]]' "$SAVED_RESOLV" || true
-  } >"$tmp"
-  # /etc/resolv.conf is usually a bind mount: rewrite it in place.
-  cat "$tmp" >"$RESOLV"
-  rm -f "$tmp"
+  local line text=$RESOLV_MARKER$'\n'"nameserver 127.0.0.1"$'\n'
+  while IFS= read -r line; do
+    [[ ! $line =~ ^(search|options)[[:space:]] ]] || text+=$line$'\n'
+  done <"$SAVED_RESOLV"
+  # /etc/resolv.conf is usually a bind mount: rewritten in place.
+  printf '%s' "$text" >"$RESOLV"
 }
 
-# ---------------------------------------------------------------------------------------------------------
-# Final filter tables.
-# ---------------------------------------------------------------------------------------------------------
-
-gateways() {
-  local fam=$1
-  ip "-$fam" route show default 2>/dev/null | awk '$1 == "default" && $2 == "via" {print $3}'
-  awk -v fam="$fam" '$2 == "host.docker.internal" && ((fam == 6) == ($1 ~ /:/)) {print $1}' /etc/hosts
-}
-
-multiport_chunks() {
-  # multiport takes at most 15 ports per rule.
-  local ports=$1 i=0 chunk=""
-  local p
-  for p in ${ports//,/ }; do
-    chunk+=${chunk:+,}$p
-    i=$((i + 1))
-    if ((i == 15)); then
-      echo "$chunk"
-      chunk=""
-      i=0
-    fi
-  done
-  [[ -z $chunk ]] || echo "$chunk"
-}
-
-# Rules shared by both families; $1 is 4 or 6.
-filter_table() {
-  local fam=$1 tcp_reject udp_reject other_reject denied privdenied u g t chunk gw port
-  if [[ $fam == 4 ]]; then
-    udp_reject=icmp-port-unreachable
-    other_reject=icmp-admin-prohibited
-    denied=$DENIED4
-    privdenied=$PRIVDENIED4
-  else
-    udp_reject=icmp6-port-unreachable
-    other_reject=icmp6-adm-prohibited
-    denied=$DENIED6
-    privdenied=$PRIVDENIED6
-  fi
-  tcp_reject=tcp-reset
-  echo "*filter"
-  echo ":INPUT DROP [0:0]"
-  echo ":FORWARD DROP [0:0]"
-  echo ":OUTPUT DROP [0:0]"
-  echo ":CDV-DENY - [0:0]"
-  echo ":CDV-PRIVATE - [0:0]"
-  echo ":CDV-DNS-SRC - [0:0]"
-  echo ":CDV-ALLOW - [0:0]"
-  echo "-A INPUT -i lo -j ACCEPT"
-  echo "-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -m connmark --mark $ALLOWED_MARK -j ACCEPT"
-  if [[ $fam == 6 && $IPV6 == filter ]]; then
-    # Neighbour discovery (hop limit 255) and multicast listener queries.
-    for t in 133 134 135 136 137; do
-      echo "-A INPUT -p ipv6-icmp -m icmp6 --icmpv6-type $t -m hl --hl-eq 255 -j ACCEPT"
-    done
-    echo "-A INPUT -p ipv6-icmp -m icmp6 --icmpv6-type 130 -m hl --hl-eq 1 -j ACCEPT"
-  fi
-  if [[ $fam == 6 && $IPV6 == filter ]]; then
-    # Duplicate address detection and early multicast listener reports come from the unspecified address.
-    for t in 135 143; do
-      echo "-A OUTPUT -s ::/128 -p ipv6-icmp -m icmp6 --icmpv6-type $t -j ACCEPT"
-    done
-  fi
-  # No packet leaves with a source address that is not one of ours. An unprivileged user can send IPv6
-  # from any address (IPV6_FREEBIND); over loopback, a forged reply from an upstream resolver would be
-  # ESTABLISHED, reach dnsmasq and add the forger's addresses to the allow sets. Dropped, not rejected
-  # (a REJECT would send the packet back out to the forged address), in audit mode too. RELATED is the
-  # kernel's own: our REJECTs' TCP resets, sent from the rejected destination's address.
-  echo "-A OUTPUT -m addrtype ! --src-type LOCAL -m conntrack ! --ctstate RELATED -j DROP"
-  if [[ $fam == 4 ]]; then
-    # Docker's embedded resolver: its nat rules DNAT 127.0.0.11:53 to a random port, so match the address.
-    if uses_docker_dns; then
-      echo "-A OUTPUT -d $DOCKER_DNS/32 -m owner --uid-owner $DNS_USER -j ACCEPT"
-    fi
-    echo "-A OUTPUT -d $DOCKER_DNS/32 -j CDV-DENY"
-  fi
-  dns_source_guard with-resolver
-  echo "-A OUTPUT -o lo -j ACCEPT"
-  echo "-A OUTPUT -m conntrack --ctstate ESTABLISHED,RELATED -m connmark --mark $ALLOWED_MARK -j ACCEPT"
-  if [[ $fam == 6 && $IPV6 == block ]]; then
-    echo "-A OUTPUT -j CDV-DENY"
-  else
-    if [[ $fam == 6 ]]; then
-      for t in 133 135 136; do
-        echo "-A OUTPUT -p ipv6-icmp -m icmp6 --icmpv6-type $t -m hl --hl-eq 255 -j ACCEPT"
-      done
-      for t in 131 132 143; do
-        echo "-A OUTPUT -p ipv6-icmp -m icmp6 --icmpv6-type $t -m hl --hl-eq 1 -j ACCEPT"
-      done
-    fi
-    for u in "${UPSTREAMS[@]}"; do
-      [[ $u == "$DOCKER_DNS" ]] && continue
-      if [[ ($fam == 4 && $u != *:*) || ($fam == 6 && $u == *:*) ]]; then
-        echo "-A OUTPUT -d $u -p udp -m udp --dport 53 -m owner --uid-owner $DNS_USER -j CDV-ALLOW"
-        echo "-A OUTPUT -d $u -p tcp -m tcp --dport 53 -m owner --uid-owner $DNS_USER -j CDV-ALLOW"
-      fi
-    done
-    if uses_docker_dns; then
-      # Docker's embedded resolver forwards names it does not know from inside this network namespace, as
-      # root (the daemon). Root owns this firewall anyway; the agent cannot create root-owned sockets.
-      echo "-A OUTPUT ! -o lo -p udp -m udp --dport 53 -m owner --uid-owner 0 -j CDV-ALLOW"
-      echo "-A OUTPUT ! -o lo -p tcp -m tcp --dport 53 -m owner --uid-owner 0 -j CDV-ALLOW"
-    fi
-    echo "-A OUTPUT -p udp -m multiport --dports 53,853 -j CDV-DENY"
-    echo "-A OUTPUT -p tcp -m multiport --dports 53,853 -j CDV-DENY"
-    for gw in $(gateways "$fam" | sort -u); do
-      for port in "${HOST_PORTS[@]}"; do
-        echo "-A OUTPUT -d $gw -p tcp -m tcp --dport $port -j CDV-ALLOW"
-      done
-    done
-    # Before the allow sets: an internal address is not opened by a DNS answer (DNS rebinding) unless the
-    # policy names its range (allow-net, private-answer); the host access above is the descriptor's own grant.
-    echo "-A OUTPUT -m set --match-set $PRIVATE_PREFIX$fam dst -m set ! --match-set $EXEMPT_PREFIX$fam dst -j CDV-PRIVATE"
-    for g in "${GROUP_IDS[@]}"; do
-      for chunk in $(multiport_chunks "${GROUP_PORTS[$g]}"); do
-        echo "-A OUTPUT -p tcp -m set --match-set ${SET_PREFIX}s$g-$fam dst -m multiport --dports $chunk -j CDV-ALLOW"
-        echo "-A OUTPUT -p tcp -m set --match-set ${SET_PREFIX}g$g-$fam dst -m multiport --dports $chunk -j CDV-ALLOW"
-      done
-    done
-    echo "-A OUTPUT -j CDV-DENY"
-  fi
-  # What the policy lets out is marked on its connection: only marked connections' later packets (and their
-  # replies) pass as ESTABLISHED, so a connection opened before the lockdown (in the first milliseconds of a
-  # start, or while the tables were open) dies at the lockdown instead of living on. (A connection the kernel
-  # picks up again mid-stream is NEW to these rules and judged like any other.)
-  echo "-A CDV-ALLOW -j CONNMARK --or-mark ${ALLOWED_MARK%/*}"
-  echo "-A CDV-ALLOW -j ACCEPT"
-  # Record what is denied (destination, protocol and port) and count its packets, then reject it at once.
-  # A known destination is counted by the match; a new one is added with a count of 1. (Re-adding an
-  # existing entry would reset its counters.)
-  # A refused internal destination is recorded apart (for audit: a private-answer candidate), then denied.
-  echo "-A CDV-PRIVATE -m set --match-set $privdenied dst,dst"
-  echo "-A CDV-PRIVATE -m set ! --match-set $privdenied dst,dst ! --update-counters -j SET --add-set $privdenied dst,dst"
-  echo "-A CDV-PRIVATE -j CDV-DENY"
-  echo "-A CDV-DENY -m set --match-set $denied dst,dst"
-  echo "-A CDV-DENY -m set ! --match-set $denied dst,dst ! --update-counters -j SET --add-set $denied dst,dst"
-  if [[ $MODE == audit && ($fam == 4 || $IPV6 == filter) ]]; then
-    echo "-A CDV-DENY -j CDV-ALLOW"
-  else
-    echo "-A CDV-DENY -p tcp -j REJECT --reject-with $tcp_reject"
-    echo "-A CDV-DENY -p udp -j REJECT --reject-with $udp_reject"
-    echo "-A CDV-DENY -j REJECT --reject-with $other_reject"
-  fi
-  echo "COMMIT"
-}
-
+# The final filter tables: whole-table restores of the filled compiled files.
 apply_tables() {
-  filter_table 4 | iptables-restore -w 10 || return 1
+  iptables-restore -w 10 <"$RUN_DIR/filter4.rules" || return 1
   if ((V6_ENABLED)); then
-    filter_table 6 | ip6tables-restore -w 10 || return 1
+    ip6tables-restore -w 10 <"$RUN_DIR/filter6.rules" || return 1
   else
-    filter_table 6 | ip6tables-restore -w 10 2>/dev/null || true
+    ip6tables-restore -w 10 <"$RUN_DIR/filter6.rules" 2>/dev/null || true
   fi
 }
 
@@ -987,16 +921,32 @@ probe() {
   host=${host#[}
   host=${host%]}
   # shellcheck disable=SC2016 # $1 and $2 belong to the inner shell
-  timeout "$PROBE_TIMEOUT" env -i PATH="$PATH" LC_ALL=C setpriv --reuid=65534 --regid=65534 --clear-groups -- \
+  # (The environment is this script's own: sudo and the entrypoint clear the caller's; bash -p reads none of it.)
+  timeout "$PROBE_TIMEOUT" setpriv --reuid=65534 --regid=65534 --clear-groups -- \
     bash -p -c 'exec 3<>"/dev/tcp/$1/$2"' probe "$host" "$port" 2>/dev/null
 }
 
+# A family's filter rules as the kernel lists them (no counters), in REPLY.
+list_rules() {
+  REPLY=$("$1" -w 10 -S 2>/dev/null) || REPLY=""
+}
+
+# Whether a listing (list_rules) has DROP policies on INPUT, FORWARD and OUTPUT.
+drops() {
+  [[ $'\n'$1$'\n' == *$'\n-P INPUT DROP\n'* && $'\n'$1$'\n' == *$'\n-P FORWARD DROP\n'* &&
+    $'\n'$1$'\n' == *$'\n-P OUTPUT DROP\n'* ]]
+}
+
 policies_drop() {
-  local cmd=$1 out
-  out=$("$cmd" -w 10 -S 2>/dev/null) || return 1
-  grep -qx -- '-P INPUT DROP' <<<"$out" &&
-    grep -qx -- '-P FORWARD DROP' <<<"$out" &&
-    grep -qx -- '-P OUTPUT DROP' <<<"$out"
+  list_rules "$1"
+  drops "$REPLY"
+}
+
+# The SHA-256 of a listing, in REPLY: what apply loaded, for status to compare.
+digest_of() {
+  local d
+  d=$(sha256sum <<<"$1")
+  REPLY=${d%% *}
 }
 
 # This container start: the host's boot, the start time of the container's PID 1 and the network namespace.
@@ -1013,24 +963,40 @@ start_id() {
   printf '%s:%s:%s\n' "$boot" "${f[19]}" "${netns%]}"
 }
 
-# A digest of a family's filter rules as the kernel lists them (no counters): what apply loaded, or not.
+# A digest of a family's filter rules as the kernel lists them, printed.
 rules_digest() {
-  local out
-  out=$("$1" -w 10 -S 2>/dev/null) || return 0
-  sha256sum <<<"$out" | cut -d' ' -f1
+  list_rules "$1"
+  [[ -n $REPLY ]] || return 0
+  digest_of "$REPLY"
+  echo "$REPLY"
 }
 
 # Returns 0 when everything holds; 1 when an allowed target fails (the policy stays); 2 when the policy is
 # not in force or a denied target is reachable (the caller locks down).
 self_test() {
-  local entry what host port target rc=0
-  if policies_drop iptables && { ((!V6_ENABLED)) || policies_drop ip6tables; }; then
+  local entry what host port target rc=0 rules4 rules6=""
+  list_rules iptables
+  rules4=$REPLY
+  if ((V6_ENABLED)); then
+    list_rules ip6tables
+    rules6=$REPLY
+  fi
+  if drops "$rules4" && { ((!V6_ENABLED)) || drops "$rules6"; }; then
     CHECKS+=("policy DROP ok")
+    # What status compares the kernel's tables with later (nothing changes them before the state is written):
+    # both digests from one sha256sum.
+    local sums
+    sums=$(sha256sum /dev/fd/3 /dev/fd/4 3<<<"$rules4" 4<<<"$rules6")
+    RULES4=${sums%% *}
+    if ((V6_ENABLED)); then
+      sums=${sums#*$'\n'}
+      RULES6=${sums%% *}
+    fi
   else
     CHECKS+=("policy DROP FAILED")
     rc=2
   fi
-  if [[ -n $(resolver_pids) ]]; then
+  if resolver_started; then
     CHECKS+=("resolver running ok")
   else
     CHECKS+=("resolver running FAILED")
@@ -1059,25 +1025,26 @@ self_test() {
 }
 
 count_records() {
-  printf 'groups=%s\n' "${#GROUP_PORTS[@]}"
-  printf 'allowed_names=%s\n' "${#ALLOW_NAMES[@]}"
-  printf 'allowed_nets=%s\n' "${#ALLOW_NETS[@]}"
-  printf 'denied_names=%s\n' "${#DENY_NAMES[@]}"
-  printf 'host_ports=%s\n' "${HOST_PORTS[*]:-}"
+  local k
+  for k in groups allowed_names allowed_nets denied_names; do
+    printf '%s=%s\n' "$k" "${COUNTS[$k]:-0}"
+  done
+  printf 'host_ports=%s\n' "$HOST_PORTS"
 }
 
 write_state() {
-  local result=$1 c n tmp
-  install -d -m 0755 "$STATE_DIR"
-  tmp=$(mktemp "$STATE_DIR/status.XXXXXX")
+  local result=$1 c n tmp=$STATE_FILE.tmp now
+  [[ -d $STATE_DIR ]] || install -d -m 0755 "$STATE_DIR"
+  printf -v now '%(%Y-%m-%dT%H:%M:%SZ)T' -1
+  [[ -n $START_ID ]] || START_ID=$(start_id)
   {
     echo "# $PROG state: key=value, one per line"
     echo "result=$result"
-    echo "applied=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    echo "applied=$now"
     echo "mode=${MODE:-unknown}"
     echo "ipv6=${IPV6:-unknown}"
     echo "upstream=${UPSTREAMS[*]:-}"
-    echo "start=$(start_id)"
+    echo "start=$START_ID"
     echo "closed=$CLOSED"
     [[ -z $RULES4 ]] || echo "rules4=$RULES4"
     [[ -z $RULES6 ]] || echo "rules6=$RULES6"
@@ -1093,7 +1060,6 @@ write_state() {
       echo "note=$n"
     done
   } >"$tmp"
-  chmod 0644 "$tmp"
   mv -f "$tmp" "$STATE_FILE"
 }
 
@@ -1114,37 +1080,21 @@ fixed_sets_digest() {
     /^Members:/ {m = 1; next}
     m && NF {print set, $0; next}
     /^(Type|Header):/ {sub(/ hashsize [0-9]+/, ""); sub(/ initval [0-9a-fx]+/, ""); print set, $0}' |
-    sort | sha256sum | cut -d' ' -f1
+    sort | sha256sum
 }
 
-# What status compares the kernel's state with later.
+# What status compares the kernel's sets with later (the rules' digests come from the self-test).
 record_loaded() {
-  local g fam
-  RULES4=$(rules_digest iptables)
-  if ((V6_ENABLED)); then
-    RULES6=$(rules_digest ip6tables)
-  fi
-  SETS=""
-  for g in "${GROUP_IDS[@]}"; do
-    for fam in "${FAMILIES[@]}"; do
-      SETS+=${SETS:+ }${SET_PREFIX}g$g-$fam
-      SETS+=" ${SET_PREFIX}s$g-$fam"
-    done
-  done
-  for fam in "${FAMILIES[@]}"; do
-    SETS+=" $PRIVATE_PREFIX$fam $EXEMPT_PREFIX$fam"
-  done
+  SETS=$SET_NAMES
   # shellcheck disable=SC2086 # a list of set names
   FIXED_SETS=$(fixed_sets_digest $SETS)
+  FIXED_SETS=${FIXED_SETS%% *}
 }
 
 # The marker `wait` looks for: the policy is in force for this container start.
 write_ready() {
-  local tmp
-  tmp=$(mktemp "$STATE_DIR/ready.XXXXXX")
-  printf 'start=%s\n' "$(start_id)" >"$tmp"
-  chmod 0644 "$tmp"
-  mv -f "$tmp" "$READY_FILE"
+  printf 'start=%s\n' "$START_ID" >"$READY_FILE.tmp"
+  mv -f "$READY_FILE.tmp" "$READY_FILE"
 }
 
 on_error() {
@@ -1174,8 +1124,8 @@ on_signal() {
 }
 
 apply() {
-  [[ $(id -u) == 0 ]] || usage_error "applying the firewall needs root: sudo /usr/local/sbin/$PROG"
-  install -d -m 0755 -o root -g root "$RUN_DIR"
+  [[ $EUID == 0 ]] || usage_error "applying the firewall needs root: sudo /usr/local/sbin/$PROG"
+  [[ -d $RUN_DIR && ! -L $RUN_DIR ]] || install -d -m 0755 -o root -g root "$RUN_DIR"
   # Root-only: a lock file others can open is a lock they can hold, keeping every later run waiting.
   if [[ -e $LOCK_FILE && $(stat -c %a "$LOCK_FILE") != 600 ]]; then
     rm -f "$LOCK_FILE"
@@ -1186,17 +1136,17 @@ apply() {
   trap on_exit EXIT
   trap 'on_error "$LINENO" "$BASH_COMMAND"' ERR
   trap on_signal INT TERM HUP
-  rm -f "$READY_FILE"
+  [[ ! -e $READY_FILE ]] || rm -f "$READY_FILE"
   detect_v6
   lockdown || die "cannot apply the lockdown tables (does the container have NET_ADMIN?)"
   CLOSED=yes
   log "lockdown in place (default deny)"
-  read_policy
-  index_groups
+  START_ID=$(start_id)
   ensure_dns_user
   prepare_dirs
   save_original_resolv
-  read_upstreams
+  check_policy "$RUN_DIR" || exit 1
+  read_summary
   build_sets || die "cannot build the ipsets"
   start_dnsmasq
   start_rotator
@@ -1210,7 +1160,8 @@ apply() {
       write_state ok
       write_ready
       APPLY_DONE=1
-      log "applied: mode $MODE, ipv6 $IPV6, ${#ALLOW_NAMES[@]} names, ${#ALLOW_NETS[@]} networks; self-test passed"
+      log "applied: mode $MODE, ipv6 $IPV6, ${COUNTS[allowed_names]:-0} names, ${COUNTS[allowed_nets]:-0} networks;" \
+        "self-test passed"
       ;;
     1)
       FAIL_REASON="self-test: an allowed target is unreachable (the policy stays in force)"
@@ -1227,6 +1178,16 @@ apply() {
   esac
 }
 
+# Checks the compiled policy as an apply does, changing nothing (any user; for tests and `claude-devc`).
+check_only() {
+  if check_policy; then
+    echo "policy ok: $POLICY and ${#COMPILED[@]} compiled files"
+  else
+    log "$FAIL_REASON"
+    return 1
+  fi
+}
+
 print_denied() {
   local set=$1 word=${2:-denied}
   ipset list "$set" 2>/dev/null | awk -v word="$word" '
@@ -1239,7 +1200,7 @@ print_denied() {
 # DENIED_SEEN, which only this command writes) and stamps the entries whose count grew with the current time. The
 # hook that shows denials to the agent runs right after a failed command, which makes "last" close enough.
 denials() {
-  if [[ $(id -u) != 0 ]]; then
+  if [[ $EUID != 0 ]]; then
     exec sudo -n "/usr/local/sbin/$PROG" denials
   fi
   local now entry packets old_packets old_last last
@@ -1298,7 +1259,8 @@ live_check() {
   fi
   [[ $line == "start=$id" ]] ||
     PROBLEMS+=("no ready marker for this container start (an apply is running, failed, or never finished)")
-  if [[ -n $(resolver_pids) ]]; then
+  resolver_pids
+  if ((${#RESOLVERS[@]})); then
     LIVE+=("resolver=running")
     if command -v dig >/dev/null && ! dig +time=1 +tries=1 +short @127.0.0.1 version.bind chaos txt >/dev/null 2>&1; then
       PROBLEMS+=("the resolver does not answer on 127.0.0.1")
@@ -1317,7 +1279,7 @@ live_check() {
     grep -E '^[[:space:]]*nameserver' "$RESOLV" | grep -vqE '^nameserver 127\.0\.0\.1$'; then
     PROBLEMS+=("$RESOLV does not point at the local resolver only")
   fi
-  if [[ $(id -u) != 0 ]]; then
+  if [[ $EUID != 0 ]]; then
     LIVE+=("note=the kernel's tables were not checked (root only): sudo /usr/local/sbin/$PROG status")
     return
   fi
@@ -1353,8 +1315,10 @@ live_check() {
       PROBLEMS+=("the set $set has a timeout: its entries would expire")
     fi
   done
+  local fixed
   # shellcheck disable=SC2086 # a list of set names
-  [[ $(fixed_sets_digest ${STATE[sets]:-}) == "${STATE[fixed_sets]:-}" ]] ||
+  fixed=$(fixed_sets_digest ${STATE[sets]:-})
+  [[ ${fixed%% *} == "${STATE[fixed_sets]:-}" ]] ||
     PROBLEMS+=("the static, private or exempt sets differ from the ones the firewall loaded")
 }
 
@@ -1362,7 +1326,7 @@ live_check() {
 # problem= line for each thing that does not hold), then the last run's record. Exits 0 only for result=ok.
 # The user gets the kernel check through the exact sudo entry for `status`.
 status() {
-  if [[ $(id -u) != 0 ]] && sudo -n -l "/usr/local/sbin/$PROG" status >/dev/null 2>&1; then
+  if [[ $EUID != 0 ]] && sudo -n -l "/usr/local/sbin/$PROG" status >/dev/null 2>&1; then
     exec sudo -n "/usr/local/sbin/$PROG" status
   fi
   if [[ ! -r $STATE_FILE ]]; then
@@ -1375,7 +1339,7 @@ status() {
   if [[ $result == ok ]]; then
     if ((${#PROBLEMS[@]})); then
       result=not-in-force
-    elif [[ $(id -u) != 0 ]]; then
+    elif [[ $EUID != 0 ]]; then
       result=unverified
     fi
   fi
@@ -1385,7 +1349,7 @@ status() {
   done
   grep -v -e '^#' -e '^result=' "$STATE_FILE"
   printf '%s\n' "${LIVE[@]}"
-  if [[ $(id -u) == 0 ]]; then
+  if [[ $EUID == 0 ]]; then
     local set entries
     for set in $(ipset list -n 2>/dev/null | grep -E '^cdv-g[0-9]+-[46]$' | sort -V); do
       entries=$(ipset list "$set" | awk -F': ' '/^Number of entries/ {print $2}')
@@ -1397,6 +1361,19 @@ status() {
     print_denied "$PRIVDENIED6" private-denied
   fi
   [[ $result == ok ]]
+}
+
+# Whether the state file records a failed apply for this container start.
+failed_for() {
+  local line start="" result=""
+  [[ -r $STATE_FILE ]] || return 1
+  while IFS= read -r line; do
+    case $line in
+      start=*) start=${line#start=} ;;
+      result=*) result=${line#result=} ;;
+    esac
+  done <"$STATE_FILE"
+  [[ $start == "$1" && $result == failed ]]
 }
 
 # Waits until the firewall is in force for this container start (the ready marker the apply writes after its
@@ -1413,12 +1390,12 @@ wait_ready() {
       log "in force for this container start"
       return 0
     fi
-    if [[ -r $STATE_FILE ]] && grep -qxF "start=$id" "$STATE_FILE" && grep -qx 'result=failed' "$STATE_FILE"; then
+    if failed_for "$id"; then
       grep -E '^(error|check)=' "$STATE_FILE" >&2 || true
       log "FAILED at this container start; outbound traffic stays blocked (docker logs has the details)"
       return 1
     fi
-    sleep 0.1
+    pause 0.1
   done
   log "not applied within ${WAIT_SECONDS}s of this container start (does the image's ENTRYPOINT run? docker logs)"
   return 1
@@ -1431,9 +1408,10 @@ main() {
     1:wait) wait_ready ;;
     1:denials) denials ;;
     1:start-id) start_id ;;
+    1:check) check_only ;;
     1:rotate-dns-log) rotate_dns_log ;;
     1:-h | 1:--help) echo "$USAGE" ;;
-    *) usage_error "unexpected arguments (the policy comes from $POLICY only)" ;;
+    *) usage_error "unexpected arguments (the policy comes from $POLICY_DIR only)" ;;
   esac
 }
 

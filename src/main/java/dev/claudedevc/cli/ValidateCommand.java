@@ -12,6 +12,8 @@ import dev.claudedevc.validate.CheckedRender;
 import dev.claudedevc.validate.DevcontainerCheck;
 import dev.claudedevc.validate.MergedConfiguration;
 import dev.claudedevc.validate.DockerfileCheck;
+import dev.claudedevc.validate.CompiledPolicyCheck;
+import dev.claudedevc.model.ImageLayout;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -88,8 +90,7 @@ final class ValidateCommand implements Callable<Integer> {
         }
         List<String> mergedWarnings = new ArrayList<>();
         checks.add(merged(devcontainer, parsed, dockerfile, mergedWarnings));
-        Source policy = source(workspace, tree, "claude-devc-policy.conf");
-        checks.add(new Check("firewall policy", policy.origin(), policyProblems(workspace, tree, policy)));
+        checks.add(compiledPolicy(workspace, tree));
 
         List<String> warnings = new ArrayList<>(mergedWarnings);
         warnings.addAll(Generator.protectedPaths(workspace.loaded()).warnings());
@@ -106,23 +107,6 @@ final class ValidateCommand implements Callable<Integer> {
     }
 
     private record Source(String text, String origin) {
-    }
-
-    /**
-     * The firewall loads its policy file as written, so the file must be exactly what the effective policy
-     * compiles to (a hand edit is a problem, not a drift warning); and a policy that allows nothing leaves the
-     * container without any egress.
-     */
-    private static List<String> policyProblems(Workspace workspace, GeneratedTree tree, Source policy) {
-        List<String> problems = new ArrayList<>();
-        if (!policy.text().equals(tree.get("claude-devc-policy.conf").orElseThrow().text())) {
-            problems.add("differs from what the descriptor's effective policy compiles to; the firewall would load"
-                    + " it as written (run claude-devc generate)");
-        }
-        if (workspace.policy().allowsNothing()) {
-            problems.add("nothing is allowed: the container will have no egress at all (add a preset or domain)");
-        }
-        return problems;
     }
 
     /**
@@ -162,6 +146,33 @@ final class ValidateCommand implements Callable<Integer> {
         return new Check("merged configuration", origin, problems);
     }
 
+    /** The compiled firewall policy on disk against what the descriptor compiles to (the same compiler). */
+    private static Check compiledPolicy(Workspace workspace, GeneratedTree tree) {
+        Map<String, String> expected = new LinkedHashMap<>();
+        Map<String, CompiledPolicyCheck.Found> found = new LinkedHashMap<>();
+        for (ImageLayout.PlacedFile file : ImageLayout.COMPILED_POLICY) {
+            expected.put(file.name(), tree.get(file.name()).orElseThrow().text());
+            Path onDisk = workspace.outputDir().resolve(file.name());
+            try {
+                // Not rendered yet: the rendered files stand in; a rendered folder must hold every one.
+                if (Files.isRegularFile(onDisk)) {
+                    found.put(file.name(), CompiledPolicyCheck.Found.inCheckout(Files.readAllBytes(onDisk)));
+                } else if (!Files.isDirectory(workspace.outputDir())) {
+                    found.put(file.name(), CompiledPolicyCheck.Found.inCheckout(
+                            tree.get(file.name()).orElseThrow().content()));
+                }
+            } catch (IOException e) {
+                throw new ClaudeDevcException(ClaudeDevcException.Kind.IO, "cannot read " + onDisk + ": "
+                        + e.getMessage(), e);
+            }
+        }
+        List<String> problems = new ArrayList<>(CompiledPolicyCheck.check(expected, found));
+        if (workspace.policy().allowsNothing()) {
+            problems.add("nothing is allowed: the container will have no egress at all (add a preset or domain)");
+        }
+        return new Check("firewall policy", Output.display(workspace.outputDir()), problems);
+    }
+
     private static Source source(Workspace workspace, GeneratedTree tree, String name) {
         Path onDisk = workspace.outputDir().resolve(name);
         if (Files.isRegularFile(onDisk)) {
@@ -179,7 +190,7 @@ final class ValidateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (json.enabled()) {
             Map<String, Object> result = new LinkedHashMap<>();
-            result.put("checks", checks.stream().map(c -> Map.of("name", c.name(), "source", c.source(),
+            result.put("checks", checks.stream().map(c -> Map.of("name", c.name(), "source", c.name(),
                     "ok", c.problems().isEmpty(), "problems", c.problems())).toList());
             result.put("warnings", warnings);
             JsonOption.print(out, checks.stream().allMatch(c -> c.problems().isEmpty()) ? "valid"
@@ -187,7 +198,7 @@ final class ValidateCommand implements Callable<Integer> {
             return;
         }
         for (Check check : checks) {
-            out.printf("%-4s %s (%s)%n", check.problems().isEmpty() ? "ok" : "FAIL", check.name(), check.source());
+            out.printf("%-4s %s (%s)%n", check.problems().isEmpty() ? "ok" : "FAIL", check.name(), check.name());
             check.problems().forEach(p -> out.println("     - " + p));
         }
         warnings.forEach(w -> spec.commandLine().getErr().println("warning: " + w));

@@ -53,7 +53,6 @@ public final class Generator {
 
     static final String DEVCONTAINER_TEMPLATE = "templates/devcontainer.json.mustache";
     static final String DOCKERFILE_TEMPLATE = "templates/Dockerfile.mustache";
-    static final String POLICY_TEMPLATE = "templates/claude-devc-policy.conf.mustache";
     static final String FIREWALL_SCRIPT = "firewall/claude-devc-firewall.sh";
     static final String ENTRYPOINT_SCRIPT = "firewall/claude-devc-entrypoint.sh";
     static final String DENIALS_SCRIPT = "firewall/claude-devc-denials.sh";
@@ -61,6 +60,15 @@ public final class Generator {
     static final String ATTACH_SCRIPT = "firewall/claude-devc-attach.sh";
     static final String INSTALL_POLICY_SCRIPT = "firewall/claude-devc-install-policy.sh";
     static final String HOST_STEP_TEMPLATE = "templates/claude-devc-host.sh.mustache";
+    /**
+     * The scripts every project gets byte for byte from firewall/ (a team's templates folder may override them), by
+     * their name in the output folder.
+     */
+    public static final Map<String, String> SHARED_SCRIPTS = java.util.Collections.unmodifiableMap(
+            new java.util.TreeMap<>(Map.of("claude-devc-firewall.sh", FIREWALL_SCRIPT,
+                    "claude-devc-entrypoint.sh", ENTRYPOINT_SCRIPT, "claude-devc-denials.sh", DENIALS_SCRIPT,
+                    "claude-devc-git.sh", GIT_WRAPPER_SCRIPT, "claude-devc-attach.sh", ATTACH_SCRIPT,
+                    "claude-devc-install-policy.sh", INSTALL_POLICY_SCRIPT)));
 
     /** Packages the firewall, its self-test and `verify` need in every image. */
     static final List<String> BASE_PACKAGES = List.of("bind9-dnsutils", "ca-certificates", "curl", "dnsmasq-base",
@@ -97,13 +105,8 @@ public final class Generator {
         tree.add(GeneratedFile.text(".gitignore", "# The host step's mount sources, made at each container start.\n/"
                 + ImageLayout.HOST_RUN_DIR + "/\n" + GITIGNORE, false));
         tree.add(dockerfile(d));
-        tree.add(script(FIREWALL_SCRIPT, "claude-devc-firewall.sh"));
-        tree.add(script(ENTRYPOINT_SCRIPT, "claude-devc-entrypoint.sh"));
-        tree.add(script(DENIALS_SCRIPT, "claude-devc-denials.sh"));
-        tree.add(script(GIT_WRAPPER_SCRIPT, "claude-devc-git.sh"));
-        tree.add(script(ATTACH_SCRIPT, "claude-devc-attach.sh"));
-        tree.add(script(INSTALL_POLICY_SCRIPT, "claude-devc-install-policy.sh"));
-        tree.add(policy(d, policy));
+        SHARED_SCRIPTS.forEach((name, asset) -> tree.add(script(asset, name)));
+        compiledPolicy(d, policy).forEach(tree::add);
         tree.add(ManagedSettings.render(d, policy, paths));
         if (d.claudeCode().sandbox()) {
             tree.add(SeccompProfile.render());
@@ -206,7 +209,11 @@ public final class Generator {
         view.put("firewallPath", FIREWALL_PATH);
         view.put("entrypointPath", ImageLayout.ENTRYPOINT);
         view.put("denialsPath", ImageLayout.DENIALS);
-        view.put("policyPath", POLICY_PATH);
+        view.put("policyDir", ImageLayout.POLICY_DIR);
+        view.put("compiledPolicy", ImageLayout.COMPILED_POLICY.stream()
+                .map(f -> Map.of("source", f.name(), "path", f.path())).toList());
+        view.put("compiledPaths", ImageLayout.COMPILED_POLICY.stream().map(f -> " " + f.path())
+                .reduce("", String::concat));
         view.put("managedSettingsFile", ManagedSettings.FILE);
         view.put("managedSettingsPath", ImageLayout.MANAGED_SETTINGS);
         view.put("managedSettingsDir", ImageLayout.MANAGED_SETTINGS.substring(0,
@@ -242,36 +249,12 @@ public final class Generator {
         return GeneratedFile.text(name, new String(script, java.nio.charset.StandardCharsets.UTF_8), true);
     }
 
-    private GeneratedFile policy(Descriptor d, EffectivePolicy policy) {
-        Map<String, Object> view = new LinkedHashMap<>();
-        view.put("project", d.name());
-        view.put("mode", policy.mode().name().toLowerCase(java.util.Locale.ROOT));
-        view.put("ipv6", policy.ipv6().name().toLowerCase(java.util.Locale.ROOT));
-        List<Map<String, Object>> groups = new ArrayList<>();
-        List<Map<String, Object>> names = new ArrayList<>();
-        List<Map<String, Object>> nets = new ArrayList<>();
-        for (PortGroup group : policy.groups()) {
-            groups.add(Map.of("id", group.id(), "ports", group.portList()));
-            group.names().forEach(n -> names.add(Map.of("group", group.id(), "match",
-                    n.match().name().toLowerCase(java.util.Locale.ROOT), "host", n.value())));
-            group.nets().forEach(n -> nets.add(Map.of("group", group.id(), "cidr", n.value())));
-        }
-        // Records by group, names before nets within the whole file, as the script reads them.
-        view.put("groups", groups);
-        view.put("names", names);
-        view.put("nets", nets);
-        view.put("denied", policy.deniedNames().stream().map(h -> Map.of("host", h)).toList());
-        view.put("privateAnswers", policy.privateRanges().stream().map(c -> Map.of("cidr", c)).toList());
-        view.put("hostPorts", policy.hostPorts().stream().map(p -> Map.of("port", p)).toList());
-        view.put("mcpRemote", policy.mcpServers().stream().filter(s -> s.isRemote())
-                .map(s -> Map.of("server", s.name(), "host", s.host().orElseThrow().toString())).toList());
-        view.put("mcpStdio", policy.mcpServers().stream().filter(s -> !s.isRemote())
-                .map(s -> Map.of("server", s.name())).toList());
-        view.put("verifyAllow", policy.verifyAllow().stream()
-                .map(e -> Map.of("host", e.host(), "port", e.port())).toList());
-        view.put("verifyDeny", policy.verifyDeny().stream()
-                .map(e -> Map.of("host", e.host(), "port", e.port())).toList());
-        return GeneratedFile.text("claude-devc-policy.conf", render(POLICY_TEMPLATE, view), false);
+    /** The compiled policy (FirewallCompiler), each file 0644 in the output folder. */
+    private static List<GeneratedFile> compiledPolicy(Descriptor d, EffectivePolicy policy) {
+        List<GeneratedFile> files = new ArrayList<>();
+        FirewallCompiler.compile(FirewallCompiler.Input.of(d.name(), policy))
+                .forEach((name, text) -> files.add(GeneratedFile.text(name, text, false)));
+        return files;
     }
 
     /** The certificates re-encoded (never the file's own bytes: nothing but certificates reaches the image). */

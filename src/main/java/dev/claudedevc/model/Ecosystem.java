@@ -29,7 +29,7 @@ public enum Ecosystem {
             List.of("3.10", "3.11", "3.12", "3.13", "3.14"), 2, "3.12",
             "vscode", List.of("python3", "python3-pip", "python3-venv"), "3.11",
             List.of("/usr/local/python", "/usr/local/py-utils"),
-            List.of(".cache/pip"), Map.of()),
+            List.of(".cache/pip"), Map.of("PIPX_HOME", ".local/share/pipx", "PIPX_BIN_DIR", ".local/bin")),
     JAVA("java", "Java (JDK)", "mcr.microsoft.com/devcontainers/java", List.of("11", "17", "21", "25"), 1, "21",
             "vscode", List.of("maven", "openjdk-17-jdk-headless"), "17",
             List.of("/usr/lib/jvm/msopenjdk-current", "/usr/local/sdkman"),

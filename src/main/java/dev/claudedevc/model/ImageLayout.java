@@ -18,8 +18,31 @@ public final class ImageLayout {
     public static final String FORWARD_GIT_CREDENTIALS_FLAG = "/etc/claude-devc/forward-git-credentials";
     /** What the attach step last did (readable by every user). */
     public static final String ATTACH_RECORD = "/run/claude-devc/attach.last";
-    /** The rendered policy, root-owned 0644. */
-    public static final String POLICY = "/etc/claude-devc/policy.conf";
+    /** The folder of the compiled policy, root-owned 0755. */
+    public static final String POLICY_DIR = "/etc/claude-devc";
+    /** The compiled policy's header (version, counts, self-test targets, the others' SHA-256), root-owned 0644. */
+    public static final String POLICY = POLICY_DIR + "/policy.conf";
+
+    public static final PlacedFile POLICY_HEADER = new PlacedFile("claude-devc-policy.conf", POLICY);
+    public static final PlacedFile IPSETS = new PlacedFile("claude-devc-ipsets.restore", POLICY_DIR + "/ipsets.restore");
+    public static final PlacedFile FILTER4 = new PlacedFile("claude-devc-filter4.rules", POLICY_DIR + "/filter4.rules");
+    public static final PlacedFile FILTER6 = new PlacedFile("claude-devc-filter6.rules", POLICY_DIR + "/filter6.rules");
+    public static final PlacedFile DNSMASQ = new PlacedFile("claude-devc-dnsmasq.conf", POLICY_DIR + "/dnsmasq.conf");
+    /**
+     * The compiled firewall policy, the header first (firewall/README.md, "Compiled policy"): what {@code generate}
+     * writes, the image installs root-owned 0644 in {@link #POLICY_DIR} and the firewall script loads (it names the
+     * same files).
+     */
+    public static final List<PlacedFile> COMPILED_POLICY = List.of(POLICY_HEADER, IPSETS, FILTER4, FILTER6, DNSMASQ);
+
+    /** The compiled file written as {@code name} in the output folder. */
+    public static PlacedFile compiledByName(String name) {
+        return COMPILED_POLICY.stream().filter(f -> f.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("not a compiled policy file: " + name));
+    }
+
+    /** dnsmasq's pid file. */
+    public static final String DNSMASQ_PID = "/run/claude-devc/dnsmasq.pid";
     /**
      * The resolver's own system account: the only one whose packets may reach the upstream DNS server, owner of
      * dnsmasq and its log. The agent must never be it, nor share its uid (the Dockerfile and the firewall check).
@@ -71,6 +94,10 @@ public final class ImageLayout {
      * @param path where the Dockerfile copies it in the image
      */
     public record PlacedFile(String name, String path) {
+        /** The file's name in the image ({@code policy.conf}). */
+        public String fileName() {
+            return path.substring(path.lastIndexOf('/') + 1);
+        }
     }
 
     /**
@@ -78,9 +105,8 @@ public final class ImageLayout {
      * managed settings derived from the same policy. {@code apply} pushes exactly these (never one without the
      * other), and the Dockerfile copies the same bytes to the same paths, so the next build bakes in what was applied.
      */
-    public static final List<PlacedFile> POLICY_FILES = List.of(
-            new PlacedFile("claude-devc-policy.conf", POLICY),
-            new PlacedFile("claude-code-managed-settings.json", MANAGED_SETTINGS));
+    public static final List<PlacedFile> POLICY_FILES = java.util.stream.Stream.concat(COMPILED_POLICY.stream(),
+            java.util.stream.Stream.of(new PlacedFile("claude-code-managed-settings.json", MANAGED_SETTINGS))).toList();
 
     /** Where the workspace is mounted in the container. */
     public static final String WORKSPACE = "/workspace";

@@ -59,22 +59,23 @@ class ApplyCommandTest {
         engine.onExec(ID, "root", PREPARE, ok("")).onExec(ID, "root", INSTALL, ok("claude-devc-install-policy: applied"))
                 .onExec(ID, "root", STATUS, ok("result=ok\nclosed=yes\n"));
         CliRun run = apply().exits(0);
-        assertEquals("applied to box: " + ImageLayout.POLICY + ", " + ImageLayout.MANAGED_SETTINGS
-                + "; firewall in force\n", run.out());
+        // Every file of the compiled policy and the managed settings (ImageLayout.POLICY_FILES), as one set.
+        assertEquals("applied to box: " + String.join(", ", ImageLayout.POLICY_FILES.stream()
+                .map(ImageLayout.PlacedFile::path).toList()) + "; firewall in force\n", run.out());
         List<String> steps = engine.calls.stream().filter(c -> c.startsWith("exec") || c.startsWith("write"))
                 .toList();
         assertEquals(List.of("exec " + ID + " root " + PREPARE,
-                "write " + ID + " " + ImageLayout.STAGING + " [etc/claude-code/managed-settings.json, "
-                        + "etc/claude-devc/policy.conf]",
+                "write " + ID + " " + ImageLayout.STAGING + " " + ImageLayout.POLICY_FILES.stream()
+                        .map(f -> f.path().substring(1)).sorted().toList(),
                 "exec " + ID + " root " + INSTALL, "exec " + ID + " root " + STATUS), steps);
         // The same bytes generate wrote, which the Dockerfile copies into the next image.
         Map<String, byte[]> staged = engine.written.get(ID);
         Path rendered = project.resolve(".devcontainer");
-        assertArrayEquals(Files.readAllBytes(rendered.resolve("claude-devc-policy.conf")),
-                staged.get(ImageLayout.STAGING + ImageLayout.POLICY));
-        assertArrayEquals(Files.readAllBytes(rendered.resolve("claude-code-managed-settings.json")),
-                staged.get(ImageLayout.STAGING + ImageLayout.MANAGED_SETTINGS));
-        assertTrue(new String(staged.get(ImageLayout.STAGING + ImageLayout.POLICY)).contains("added.test"));
+        for (ImageLayout.PlacedFile file : ImageLayout.POLICY_FILES) {
+            assertArrayEquals(Files.readAllBytes(rendered.resolve(file.name())),
+                    staged.get(ImageLayout.STAGING + file.path()), file.name());
+        }
+        assertTrue(new String(staged.get(ImageLayout.STAGING + ImageLayout.DNSMASQ.path())).contains("added.test"));
     }
 
     @Test

@@ -11,6 +11,7 @@ import com.github.dockerjava.api.DockerClient;
 import dev.claudedevc.cli.Main;
 import dev.claudedevc.model.ImageLayout;
 import dev.claudedevc.model.ToolchainVersion;
+import dev.claudedevc.testing.CachedImages;
 import dev.claudedevc.testing.DockerRequired;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -49,7 +50,8 @@ import org.testcontainers.utility.DockerImageName;
  * CARGO_HOME) first on PATH, with a planted {@code git} in it. The toolchain itself comes from Debian bookworm
  * packages, so its version is Debian's, not the official image's:
  * <ul>
- * <li>Node: Debian's 18.19 stands in for javascript-node:20 (the project asks for &gt;= 18: met);</li>
+ * <li>Node: Debian's 18.19 (in /usr/bin; the official image's is in /usr/local/bin) stands in for
+ *     javascript-node:20 (the project asks for &gt;= 18: met); no nvm;</li>
  * <li>Python: 3.11 for python:3.10 (asks for &gt;= 3.9: met); it lives in /usr/bin, the official one in
  *     /usr/local/bin;</li>
  * <li>Java: OpenJDK 17 (linked as /usr/lib/jvm/msopenjdk-current and SDKMAN's candidates/java/current) for both
@@ -61,15 +63,15 @@ import org.testcontainers.utility.DockerImageName;
  *     {@code rustup toolchain install} is skipped here, not proven.</li>
  * </ul>
  * Every stand-in starts with the same layer (the box's own system packages, so each generated image's apt step
- * only refreshes the lists), then one layer per toolchain (shared by the two Java kinds). Stand-ins are kept
- * between runs under fixed tags, as a build cache like the base image. Each claim about the box is first shown
+ * only refreshes the lists), then one layer per toolchain (shared by the two Java kinds). The stand-ins and the
+ * generated images are kept between runs under fixed tags, as a build cache like the base image: a run after a
+ * change rebuilds what the change touches (on a fresh machine, everything). Each claim about the box is first shown
  * false on the stand-in. The containers only sleep, without a network; the checks are version-style commands and
  * builds that need no network.
  */
 class OfficialImageStandInsIT {
 
     static final String BASE_IMAGE = System.getenv().getOrDefault("CLAUDE_DEVC_BASE_IMAGE", "local/debian:bookworm");
-    static final String RUN = java.util.HexFormat.of().formatHex(new java.security.SecureRandom().generateSeed(3));
     static final String PLANTED = "planted-git";
     /** The metadata an official image carries that the box must not inherit (the Go image's run arguments). */
     static final String LABEL = "[{\\\"id\\\":\\\"ghcr.io/devcontainers/features/common-utils:2\\\"},"
@@ -167,7 +169,8 @@ class OfficialImageStandInsIT {
                             + "ENV PATH=/usr/local/py-utils/bin:$PATH",
                     "python3 -m venv /tmp/venv && /tmp/venv/bin/python --version",
                     Pattern.compile("Python ([0-9]+\\.[0-9]+)"), true,
-                    "/tmp/venv/bin/python -m pip --version && /tmp/venv/bin/python -c 'print(\"hello\")'"),
+                    "/tmp/venv/bin/python -m pip --version && /tmp/venv/bin/python -c 'print(\"hello\")'"
+                            + " && echo \"PIPX_HOME=$PIPX_HOME PIPX_BIN_DIR=$PIPX_BIN_DIR\""),
             new Kind("spring-boot-maven", "java 17", "mcr.microsoft.com/devcontainers/java:17-bookworm", "vscode",
                     "openjdk-17-jdk-headless", JAVA_LAYOUT, "/usr/local/sdkman", "/usr/local/sdkman/bin", JAVA_ENV,
                     "javac -version", Pattern.compile("javac ([0-9]+)"), true, JAVA_WORK),
@@ -196,7 +199,6 @@ class OfficialImageStandInsIT {
     static Path work;
 
     static final List<GenericContainer<?>> STARTED = new ArrayList<>();
-    static final List<String> BOXES = new ArrayList<>();
 
     /** What one kind built: the stand-in and the box, running. */
     static final class Built {
@@ -242,12 +244,14 @@ class OfficialImageStandInsIT {
         assertTrue(Files.readString(b.repo.resolve(".devcontainer/Dockerfile"))
                 .contains("ARG CLAUDE_DEVC_BASE_IMAGE=" + kind.official() + "\n"));
 
-        new ImageFromDockerfile(kind.standInTag(), false).withFileFromString("Dockerfile", kind.dockerfile()).get();
-        b.boxTag = "claude-devc-it/standin-box-" + kind.fixture() + ":" + RUN;
-        String[] build = cli("build", "-C", b.repo.toString(), "-q", "--base-image", kind.standInTag(), "-t",
-                b.boxTag);
-        assertEquals("0", build[0], build[1]);
-        BOXES.add(b.boxTag);
+        CachedImages.rebuild(kind.standInTag(), () -> new ImageFromDockerfile(kind.standInTag(), false)
+                .withFileFromString("Dockerfile", kind.dockerfile()).get());
+        b.boxTag = "claude-devc-it/standin-box-" + kind.fixture() + ":cache";
+        CachedImages.rebuild(b.boxTag, () -> {
+            String[] build = cli("build", "-C", b.repo.toString(), "-q", "--base-image", kind.standInTag(), "-t",
+                    b.boxTag);
+            assertEquals("0", build[0], build[1]);
+        });
         b.standIn = sleeping(kind.standInTag());
         b.box = sleeping(b.boxTag);
     }
@@ -267,6 +271,10 @@ class OfficialImageStandInsIT {
             assertTrue(worked.toLowerCase(java.util.Locale.ROOT).contains("hello"), worked);
             if (kind.fixture().startsWith("rust")) {
                 assertTrue(worked.contains("CARGO_HOME=/home/vscode/.cargo"), "cargo's state in the home: " + worked);
+            }
+            if (kind.fixture().startsWith("python")) {
+                assertTrue(worked.contains("PIPX_HOME=/home/vscode/.local/share/pipx PIPX_BIN_DIR=/home/vscode/.local/bin"),
+                        "pipx installs as the user, not into the root-owned /usr/local/py-utils: " + worked);
             }
             if (kind.fixture().startsWith("go")) {
                 assertTrue(worked.contains("/home/vscode/go"), "Go's module cache in the home: " + worked);
@@ -341,18 +349,10 @@ class OfficialImageStandInsIT {
         return c;
     }
 
-    /** The boxes go; the stand-ins stay as a build cache (fixed tags, rebuilt when their Dockerfile changes). */
+    /** The images stay as a build cache (fixed tags; a rebuild that moves a tag removes the image it left). */
     @AfterAll
-    static void remove() {
+    static void stop() {
         STARTED.forEach(GenericContainer::stop);
-        DockerClient docker = DockerClientFactory.instance().client();
-        for (String image : BOXES) {
-            try {
-                docker.removeImageCmd(image).withForce(true).exec();
-            } catch (RuntimeException e) {
-                // already gone
-            }
-        }
     }
 
     private static String[] cli(String... args) {

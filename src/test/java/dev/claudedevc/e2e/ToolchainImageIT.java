@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.claudedevc.cli.Main;
+import dev.claudedevc.testing.CachedImages;
 import dev.claudedevc.testing.DockerRequired;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -53,8 +54,10 @@ class ToolchainImageIT {
                 "--name", "toolchains-debian");
         assertEquals("0", init[0], init[1]);
         initErr = init[1];
-        String[] build = cli("build", "-C", repo.toString(), "-q", "--base-image", BASE_IMAGE, "-t", TAG);
-        assertEquals("0", build[0], build[1]);
+        CachedImages.rebuild(TAG, () -> {
+            String[] build = cli("build", "-C", repo.toString(), "-q", "--base-image", BASE_IMAGE, "-t", TAG);
+            assertEquals("0", build[0], build[1]);
+        });
         box = new GenericContainer<>(DockerImageName.parse(TAG))
                 .withCreateContainerCmdModifier(cmd -> cmd.withEntrypoint("sleep").withCmd("infinity"))
                 .withNetworkMode("none");

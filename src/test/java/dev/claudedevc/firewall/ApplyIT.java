@@ -28,6 +28,7 @@ class ApplyIT {
     private FirewallLab lab;
     private Path project;
     private String descriptor;
+    private Path templates;
 
     @BeforeAll
     void lab() throws IOException {
@@ -36,11 +37,12 @@ class ApplyIT {
         project = Files.createTempDirectory("claude-devc-apply-it-");
         descriptor = Files.readString(lab.project(FirewallLab.Variant.ENFORCE).resolve("claude-devc.yaml"));
         Files.writeString(project.resolve("claude-devc.yaml"), descriptor);
+        templates = Files.createTempDirectory("claude-devc-apply-it-templates-");
     }
 
     @AfterAll
     void removeCopies() throws IOException {
-        for (Path dir : List.of(project)) {
+        for (Path dir : List.of(project, templates)) {
             try (var walk = Files.walk(dir)) {
                 for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
                     Files.deleteIfExists(p);
@@ -88,22 +90,26 @@ class ApplyIT {
     }
 
     @Test
-    void aPolicyWhoseSelfTestFailsLeavesTheContainerClosedWithThePreviousFilesBack() throws IOException {
+    void aPolicyTheFirewallRefusesLeavesTheContainerClosedWithThePreviousFilesBack() throws IOException {
+        // A policy the firewall refuses: its self-test finds a target it must deny reachable (the compiled policy
+        // comes from Java, not a template, so a team template cannot make it malformed; the start-time check's
+        // refusals of malformed files are CompiledPolicyVerdictIT's).
+        Path refused = Files.createDirectories(templates.resolve("refused-project"));
+        assertTrue(descriptor.contains("deny: [\""), descriptor);
+        Files.writeString(refused.resolve("claude-devc.yaml"), descriptor.replace("deny: [\"",
+                "deny: [\"allowed.test:443\", \""));
         try (DevContainer dev = lab.start(FirewallLab.Variant.ENFORCE)) {
             dev.applyFirewall().succeeds();
             String policyBefore = inContainer(dev, ImageLayout.POLICY);
             String settingsBefore = inContainer(dev, ImageLayout.MANAGED_SETTINGS);
-            // gone.test is allowed but resolves nowhere: a self-test target that must connect cannot.
-            Path failing = Files.createDirectories(project.resolve("failing"));
-            Files.writeString(failing.resolve("claude-devc.yaml"), descriptor.replace(
-                    "allow: [\"allowed.test:443\"", "allow: [\"gone.test:443\", \"allowed.test:443\""));
 
-            CliRun failed = CliRun.of("apply", "-C", failing.toString(), "--container", dev.id(), "--json")
+            CliRun failed = CliRun.of("apply", "-C", refused.toString(), "--container", dev.id(), "--json")
                     .exits(ExitCodes.APPLY_FAILED);
             assertEquals("closed", new ObjectMapper().readTree(failed.out()).get("outcome").asText(), failed.out());
             assertTrue(failed.err().contains("the container is CLOSED"), failed.err());
 
             dev.assertClosed();
+            dev.connect4("allowed.test", 443).fails();
             Exec status = dev.status().fails();
             assertTrue(status.out().startsWith("result=failed\n") && status.out().contains("closed=yes\n"),
                     status::text);
@@ -121,10 +127,10 @@ class ApplyIT {
         try (DevContainer dev = lab.start(FirewallLab.Variant.ENFORCE)) {
             dev.applyFirewall().succeeds();
             String policyBefore = inContainer(dev, ImageLayout.POLICY);
-            // Root-owned (the installer's own checks pass), but not a policy the firewall accepts: a record that
-            // breaks its grammar (DNS ports cannot be allowed).
+            // Root-owned (the installer's own checks pass), but not a policy the firewall's start-time check accepts:
+            // the live header with a record appended that breaks its grammar.
             Exec corrupted = dev.asRoot(ImageLayout.INSTALL_POLICY + " prepare && mkdir -p \"$1/etc/claude-devc\" && "
-                    + "{ cat " + ImageLayout.POLICY + "; echo 'group 98 53'; } > \"$1/etc/claude-devc/policy.conf\" && "
+                    + "{ cat " + ImageLayout.POLICY + "; echo 'group 98 53'; } > \"$1" + ImageLayout.POLICY + "\" && "
                     + ImageLayout.INSTALL_POLICY + " apply", ImageLayout.STAGING);
             assertEquals(4, corrupted.exitCode(), corrupted::text);
             dev.assertClosed();

@@ -167,12 +167,19 @@ class FirewallFaultsIT {
     @Execution(ExecutionMode.CONCURRENT)
     void thousandsOfStaticCidrsAreLoadedInBulkNotOneProcessPerEntry() {
         try (DevContainer dev = lab.start(FirewallLab.Variant.ENFORCE)) {
-            // Documentation and benchmark ranges: only loaded into the sets, never dialled.
-            dev.asRoot("""
-                    policy=/etc/claude-devc/policy.conf
-                    group=$(awk '$1 == "group" {print $2; exit}' "$policy")
-                    for i in $(seq 0 2999); do echo "allow-net $group 198.18.$((i / 250)).$((i % 250))/32"; done >> "$policy"
-                    for i in $(seq 1 1000); do printf 'allow-net %s 2001:db8:%x::/48\\n' "$group" "$i"; done >> "$policy"
+            // Documentation and benchmark ranges: only loaded into the sets, never dialled. Added to the compiled
+            // ipset file (before its group's swap) as generate would write them, with the header's digest updated.
+            String group = "group=$(awk '$1 == \"create\" && $2 ~ /^cdv-s[0-9]+-4$/ {sub(/^cdv-s/, \"\", $2);"
+                    + " sub(/-4$/, \"\", $2); print $2; exit}' /etc/claude-devc/ipsets.restore)\n";
+            dev.asRoot(group + """
+                    dir=/etc/claude-devc
+                    for i in $(seq 0 2999); do echo "add cdv-t-cdv-s$group-4 198.18.$((i / 250)).$((i % 250))/32 -exist"; done >/tmp/v4
+                    for i in $(seq 1 1000); do printf 'add cdv-t-cdv-s%s-6 2001:db8:%x::/48 -exist\\n' "$group" "$i"; done >/tmp/v6
+                    awk -v g="$group" '$0 ~ "^swap cdv-t-cdv-s" g "-4 " {while ((getline l < "/tmp/v4") > 0) print l}
+                      $0 ~ "^swap cdv-t-cdv-s" g "-6 " {while ((getline l < "/tmp/v6") > 0) print l} {print}' \
+                      "$dir/ipsets.restore" >/tmp/ipsets && cat /tmp/ipsets >"$dir/ipsets.restore"
+                    sum=$(sha256sum "$dir/ipsets.restore" | cut -d' ' -f1)
+                    sed -i "s/^file ipsets.restore .*/file ipsets.restore $sum/" "$dir/policy.conf"
                     """).succeeds();
             Exec traced = dev.asRoot("bash -x " + DevContainer.FIREWALL + " 2>/tmp/trace; echo \"rc=$?\";"
                     + " grep -cE '^[+]+ ipset ' /tmp/trace; grep -E '^[+]+ ipset ' /tmp/trace");
@@ -180,8 +187,7 @@ class FirewallFaultsIT {
             int ipsetProcesses = Integer.parseInt(traced.out().split("\n")[1]);
             assertTrue(ipsetProcesses <= 3, traced::text);
 
-            String counts = dev.asRoot("""
-                    group=$(awk '$1 == "group" {print $2; exit}' /etc/claude-devc/policy.conf)
+            String counts = dev.asRoot(group + """
                     ipset list "cdv-s$group-4" | grep -c '^198[.]18[.]'
                     ipset list "cdv-s$group-6" | grep -c '^2001:db8:'
                     """).succeeds().out();

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -26,6 +27,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Every scenario in devcontainer-examples/ renders to exactly its committed .devcontainer/ (run with
  * -Dgolden.update=true to refresh them after an intended change), identically in another process, and schema-valid.
+ *
+ * <p>The scripts every project gets unchanged from firewall/ ({@link Generator#SHARED_SCRIPTS}) are not copied into
+ * the goldens: each golden's {@code claude-devc.sha256} (itself compared byte for byte) pins their SHA-256, so a
+ * script change is reviewed once, in firewall/, and shows in each golden as one changed digest line.
  */
 class GoldenExamplesTest {
 
@@ -46,9 +51,13 @@ class GoldenExamplesTest {
     @MethodSource("scenarios")
     void rendersExactlyTheCommittedFiles(Path scenario) throws IOException {
         GeneratedTree tree = render(scenario);
-        Path expectedDir = DescriptorReader.load(scenario, Optional.empty()).descriptor().output().in(scenario);
+        Path expectedDir = goldenDir(scenario);
         if (Boolean.getBoolean("golden.update")) {
-            TreeWriter.write(expectedDir, List.copyOf(tree.files()), true);
+            TreeWriter.write(expectedDir, tree.files().stream()
+                    .filter(f -> !Generator.SHARED_SCRIPTS.containsKey(f.path())).toList(), true);
+            for (String shared : Generator.SHARED_SCRIPTS.keySet()) {
+                Files.deleteIfExists(expectedDir.resolve(shared));
+            }
         }
         TreeSet<String> expectedFiles;
         try (Stream<Path> files = Files.walk(expectedDir)) {
@@ -56,11 +65,36 @@ class GoldenExamplesTest {
                     .map(f -> expectedDir.relativize(f).toString().replace('\\', '/'))
                     .collect(Collectors.toCollection(TreeSet::new));
         }
-        assertEquals(expectedFiles, new TreeSet<>(tree.asMap().keySet()), "the set of rendered files");
+        TreeSet<String> rendered = new TreeSet<>(tree.asMap().keySet());
+        rendered.removeAll(Generator.SHARED_SCRIPTS.keySet());
+        assertEquals(expectedFiles, rendered, "the set of rendered files (less the shared scripts)");
         for (GeneratedFile file : tree.files()) {
+            if (Generator.SHARED_SCRIPTS.containsKey(file.path())) {
+                continue;
+            }
             Path expected = expectedDir.resolve(file.path());
             assertEquals(Files.readString(expected), file.text(), scenario.getFileName() + "/" + file.path());
             assertEquals(file.executable(), Files.isExecutable(expected), "mode of " + file.path());
+        }
+    }
+
+    private static Path goldenDir(Path scenario) {
+        return DescriptorReader.load(scenario, Optional.empty()).descriptor().output().in(scenario);
+    }
+
+    /** Each shared script is rendered executable, byte for byte as in firewall/, with the digest the golden pins. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("scenarios")
+    void theSharedScriptsAreFirewallsOwnWithTheDigestsTheGoldenPins(Path scenario) throws IOException {
+        GeneratedTree tree = render(scenario);
+        String manifest = Files.readString(goldenDir(scenario).resolve(Manifest.FILE));
+        for (Map.Entry<String, String> shared : Generator.SHARED_SCRIPTS.entrySet()) {
+            GeneratedFile file = tree.get(shared.getKey()).orElseThrow();
+            assertArrayEquals(Files.readAllBytes(TestPaths.projectRoot().resolve(shared.getValue())), file.content(),
+                    shared.getKey() + " is " + shared.getValue());
+            assertTrue(file.executable(), shared.getKey() + " is executable");
+            assertTrue(manifest.contains(Manifest.sha256(file.content()) + "  " + shared.getKey() + "\n"),
+                    scenario.getFileName() + "'s " + Manifest.FILE + " pins " + shared.getKey());
         }
     }
 

@@ -73,16 +73,16 @@ class ManagedSettingsTest {
     }
 
     /** allowedDomains as the policy file says: each allow-name record, once per port of its group. */
+    /** The names the compiled policy's header lists as allowed ({@code #   allow NAME:PORTS  ORIGIN}), on each port. */
     static Set<String> allowlistOfPolicyFile(String policy) {
-        Map<String, List<String>> groups = new HashMap<>();
         Set<String> out = new TreeSet<>();
         for (String line : policy.split("\n")) {
-            String[] f = line.replaceAll("#.*", "").trim().split(" +");
-            if (f[0].equals("group")) {
-                groups.put(f[1], List.of(f[2].split(",")));
-            } else if (f[0].equals("allow-name")) {
-                String host = f[2].equals("subdomains") ? "*." + f[3] : f[3];
-                groups.get(f[1]).forEach(port -> out.add(host + ":" + port));
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("#   allow ((?:\\*\\.)?[a-z][a-z0-9.-]*):([0-9,]+)  .*")
+                    .matcher(line);
+            if (m.matches()) {
+                for (String port : m.group(2).split(",")) {
+                    out.add(m.group(1) + ":" + port);
+                }
             }
         }
         return out;
@@ -106,8 +106,8 @@ class ManagedSettingsTest {
         assertTrue(network.path("allowManagedDomainsOnly").asBoolean(), "locked: other settings cannot add domains");
         Set<String> denied = new TreeSet<>();
         for (String line : policy.split("\n")) {
-            if (line.startsWith("deny-name ")) {
-                String host = line.split(" +")[1];
+            if (line.startsWith("#   deny ")) {
+                String host = line.split(" +")[2];
                 denied.add(host);
                 denied.add("*." + host);
             }
@@ -163,7 +163,7 @@ class ManagedSettingsTest {
                 .entries().get(0).rule().value();
         assertTrue(strings(s.path("sandbox").path("network").path("allowedDomains")).contains(preset + ":443"));
         assertTrue(Files.readString(node.resolve(".devcontainer/claude-devc-policy.conf"))
-                .contains("exact " + preset), "and the firewall allows it too");
+                .contains("#   allow " + preset + ":"), "and the firewall allows it too");
         assertEquals("bypassPermissions", s.path("permissions").path("defaultMode").asText());
         assertTrue(s.path("skipDangerousModePermissionPrompt").asBoolean());
         assertFalse(s.path("permissions").has("disableBypassPermissionsMode"));
@@ -245,7 +245,7 @@ class ManagedSettingsTest {
     void ipAndCidrEntriesAreLeftOutOfClaudeCodesList() throws IOException {
         Path java = GoldenExamplesTest.scenarios().filter(p -> p.endsWith("java-maven")).findFirst().orElseThrow();
         String policy = Files.readString(java.resolve(".devcontainer/claude-devc-policy.conf"));
-        assertTrue(policy.contains("allow-net"), "the example has IP entries");
+        assertTrue(policy.contains("#   allow 192.0.2.10/32:"), "the example has IP entries");
         String text = committed(java).path("sandbox").toString();
         assertFalse(text.contains("192.0.2.10") || text.contains("2001:db8"), text);
         assertNotEquals(0, committed(java).path("sandbox").path("network").path("allowedDomains").size());
