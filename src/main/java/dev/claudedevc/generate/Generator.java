@@ -127,7 +127,18 @@ public final class Generator {
             throw new ClaudeDevcException(ClaudeDevcException.Kind.INVALID_DESCRIPTOR, "the descriptor's file name '"
                     + descriptorFile + "' must be letters, digits and ._- (it is mounted read-only by that name)");
         }
-        return loaded.descriptor().workspace().protectedPaths(loaded.descriptor().output().path(), descriptorFile);
+        ProtectedPaths paths = loaded.descriptor().workspace().protectedPaths(loaded.descriptor().output().path(),
+                descriptorFile);
+        if (loaded.descriptor().network().mcp() != dev.claudedevc.model.NetworkPolicy.McpMode.ALLOW
+                || paths.find(dev.claudedevc.descriptor.McpConfig.FILE).isPresent()) {
+            return paths;
+        }
+        // With mcp: allow the file is policy: every remote server it names is allowed by the next generate or
+        // apply, so the agent must not write it (review: it could, and the user's apply made its host live).
+        List<ProtectedPaths.Entry> entries = new ArrayList<>(paths.entries());
+        entries.add(new ProtectedPaths.Entry(dev.claudedevc.descriptor.McpConfig.FILE, true, "with network.mcp: "
+                + "allow, the next claude-devc generate or apply allows every remote MCP server host it names"));
+        return new ProtectedPaths(entries, paths.warnings());
     }
 
     /** The only seccomp option the boundary check accepts: the generated profile, from the workspace. */
