@@ -213,11 +213,12 @@ lockdown() {
 # port is allowed; a truncated file lacks its end line). Anything else fails the run (closed).
 # ---------------------------------------------------------------------------------------------------------
 
-IFS= read -r -d '' CHECK_AWK <<'AWK' || true
-# The start-time check of the compiled policy, and its runtime slots filled: one pass over every file.
+# (A single-quoted literal, so the program holds no single quote: \047 in its strings.)
+# shellcheck disable=SC2016 # awk's own $ fields
+readonly CHECK_AWK='# The start-time check of the compiled policy, and its runtime slots filled: one pass over every file.
 # Inputs: "-" (facts: `stat` lines, `sha256sum` lines, `ipset list -n` names, `ip -o addr` and `ip route`
 # lines), then the saved resolv.conf, /etc/hosts, /proc/net/if_inet6, the header, and the compiled files in
-# the header's order. -v dir= (the policy folder), out= (where the filled files go; empty: check only).
+# the header\047s order. -v dir= (the policy folder), out= (where the filled files go; empty: check only).
 function fail(msg) {
   print msg
   failed = 1
@@ -276,7 +277,7 @@ function add_to(list, item) { return index(" " list " ", " " item " ") ? list : 
 function emit(line) {
   if (out != "" && !suppress) print line > (out "/" name)
 }
-# Prints a line once for each word of a slot's values, the slot replaced; none: the line is dropped, unless
+# Prints a line once for each word of a slot\047s values, the slot replaced; none: the line is dropped, unless
 # empty is given (then the slot becomes that).
 function expand(line, slot, values, empty,   v, n, i) {
   n = split(values, v, " ")
@@ -301,7 +302,7 @@ BEGIN {
 # ---- facts ----
 FILENAME == "-" {
   if ($1 == "stat") {
-    # stat <uid> <gid> <mode> <path> <type...>: root's, and writable by root alone
+    # stat <uid> <gid> <mode> <path> <type...>: root\047s, and writable by root alone
     if ($2 != 0 || $3 != 0) fail("policy file " $5 " is not root-owned (uid " $2 ", gid " $3 ")")
     if (substr($4, length($4) - 1) ~ /[2367]/) fail("policy file " $5 " is writable by others than root (mode " $4 ")")
     if ($5 == dir && $6 != "directory") fail("policy folder " dir " is not a folder")
@@ -375,10 +376,10 @@ FILENAME == dir "/policy.conf" {
   if (line ~ /^ *$/) next
   if (line !~ /^[a-z0-9_.:\/,*\[\] -]+$/) fail("policy line " FNR ": unexpected characters")
   n = split(line, f, " ")
-  if (!version && f[1] != "version") fail("policy line " FNR ": the first record must be 'version 2'")
+  if (!version && f[1] != "version") fail("policy line " FNR ": the first record must be \047version 2\047")
   k = f[1] ":" n
   if (k == "version:2") {
-    if (f[2] != 2) fail("policy line " FNR ": unsupported version '" f[2] "'")
+    if (f[2] != 2) fail("policy line " FNR ": unsupported version \047" f[2] "\047")
     version = 1
   } else if (k == "mode:2" && policy_mode == "" && (f[2] == "enforce" || f[2] == "audit")) {
     policy_mode = f[2]
@@ -391,13 +392,13 @@ FILENAME == dir "/policy.conf" {
     host_ports = add_to(host_ports, f[2])
   } else if (f[1] == "sets" && sets == "") {
     for (i = 2; i <= n; i++) {
-      if (f[i] !~ /^cdv-([gs](0|[1-9][0-9]?)|private|exempt)-[46]$/) fail("policy line " FNR ": invalid set name '" f[i] "'")
+      if (f[i] !~ /^cdv-([gs](0|[1-9][0-9]?)|private|exempt)-[46]$/) fail("policy line " FNR ": invalid set name \047" f[i] "\047")
       sets = sets (i > 2 ? " " : "") f[i]
     }
   } else if ((k == "verify-allow:3" || k == "verify-deny:3") && is_port(f[3])) {
     t = f[2]
     if (t ~ /^\[.*\]$/) t = substr(t, 2, length(t) - 2)
-    if (!is_ip4(t) && !is_ip6(t) && !is_host(t)) fail("policy line " FNR ": invalid host '" f[2] "'")
+    if (!is_ip4(t) && !is_ip6(t) && !is_host(t)) fail("policy line " FNR ": invalid host \047" f[2] "\047")
     verify[++nverify] = substr(f[1], 8) " " f[2] " " f[3]
   } else if (f[1] == "note" && n > 1) {
     notes[++nnotes] = substr(line, 6)
@@ -405,12 +406,12 @@ FILENAME == dir "/policy.conf" {
     && f[3] ~ /^[0-9a-f]+$/) {
     digest[f[2]] = f[3]
   } else if (k == "answer-lifetime:2" && answer_lifetime == "" && is_num(f[2]) && f[2] + 0 <= 2147483) {
-    answer_lifetime = f[2]  # ipset's own bound for a timeout
+    answer_lifetime = f[2]  # ipset\047s own bound for a timeout
   } else if (k == "dns-log:3" && dns_log == "" && is_num(f[2]) && f[2] + 0 >= 1000 && f[2] + 0 <= 1073741824 \
     && f[3] ~ /^[1-9][0-9]?$/) {
     dns_log = f[2] " " f[3]
   } else {
-    fail("policy line " FNR ": not understood: '" line "'")
+    fail("policy line " FNR ": not understood: \047" line "\047")
   }
   next
 }
@@ -457,7 +458,7 @@ function header_checked(   i) {
 # The end of a compiled file: it must end with its end marker (not truncated), and hold what it must.
 function finish() {
   if (name == "" || name == "policy.conf") return
-  if (last != "# end of " name) fail("policy file " name " is truncated (no '# end of " name "' line at its end)")
+  if (last != "# end of " name) fail("policy file " name " is truncated (no \047# end of " name "\047 line at its end)")
   if (name ~ /^filter/) {
     if (!seen_commit || !policies || !src_guard || !dns_guard) \
       fail("policy file " name " lacks the DROP policies, the source address or DNS source guard, or COMMIT")
@@ -482,16 +483,16 @@ function ipset_line(   w, n, inet, fam, set) {
       ($0 == "create " set " hash:net family " inet " maxelem 65536" || \
       $0 == "create " set " hash:net family " inet " maxelem 65536 -exist")) {
       emit($0)
-    } else bad("not understood: '" $0 "'")
+    } else bad("not understood: \047" $0 "\047")
   } else if (w[1] == "add" && n == 4 && w[4] == "-exist" && w[2] ~ /^cdv-t-cdv-(s(0|[1-9][0-9]?)|private|exempt)-[46]$/) {
     if (w[3] == "@SUBNET@" && w[2] ~ /private/) expand($0, "@SUBNET@", subnets[fam], "drop")
     else if (is_cidr(w[3], fam)) emit($0)
-    else bad("invalid IPv" fam " range '" w[3] "'")
+    else bad("invalid IPv" fam " range \047" w[3] "\047")
   } else if (w[1] == "swap" && n == 3 && w[2] == "cdv-t-" w[3] && w[3] ~ /^cdv-(s(0|[1-9][0-9]?)|private|exempt)-[46]$/) {
     emit($0)
   } else if (w[1] == "destroy" && n == 2 && w[2] ~ /^cdv-t-cdv-(s(0|[1-9][0-9]?)|private|exempt)-[46]$/) {
     emit($0)
-  } else bad("not understood: '" $0 "'")
+  } else bad("not understood: \047" $0 "\047")
 }
 
 # Rules that let something through have one of a few shapes; every other rule may only drop, reject, record or
@@ -499,7 +500,7 @@ function ipset_line(   w, n, inet, fam, set) {
 function filter_line(fam,   line, docker, w, n, i, j, target, rest, port) {
   line = $0
   docker = sub(/^@DOCKER_DNS@/, "", line)
-  # (checked like every line; kept only when Docker's resolver is an upstream)
+  # (checked like every line; kept only when Docker\047s resolver is an upstream)
   suppress = docker && !(fam == 4 && uses_docker_dns)
   if (line == "*filter" || line == "COMMIT") {
     seen_commit = line == "COMMIT"
@@ -509,12 +510,12 @@ function filter_line(fam,   line, docker, w, n, i, j, target, rest, port) {
   if (line ~ /^:(INPUT|FORWARD|OUTPUT) DROP \[0:0\]$/) { policies++; emit(line); return }
   if (line ~ /^:CDV-(DENY|PRIVATE|DNS-SRC|ALLOW) - \[0:0\]$/) { emit(line); return }
   if (line !~ /^-A (INPUT|FORWARD|OUTPUT|CDV-DENY|CDV-PRIVATE|CDV-DNS-SRC|CDV-ALLOW) [-a-zA-Z0-9 .\/:,!@]+$/ || \
-    line ~ / -g | --goto /) bad("not understood: '" $0 "'")
+    line ~ / -g | --goto /) bad("not understood: \047" $0 "\047")
   n = split(line, w, " ")
   target = ""
   for (i = 1; i <= n; i++) {
     if (w[i] == "-j") {
-      if (target != "") bad("two targets: '" $0 "'")
+      if (target != "") bad("two targets: \047" $0 "\047")
       target = w[i + 1]
       rest = ""
       for (j = i + 2; j <= n; j++) rest = rest " " w[j]
@@ -526,7 +527,7 @@ function filter_line(fam,   line, docker, w, n, i, j, target, rest, port) {
     || target == "REJECT" && rest ~ /^ --reject-with [a-z0-9-]+$/ \
     || line == "-A CDV-ALLOW -j CONNMARK --or-mark 0x1" \
     || target == "SET" && rest ~ /^ --add-set cdv-(priv)?denied-[46] dst,dst$/) {
-    if (line ~ /@/) bad("not understood: '" $0 "'")
+    if (line ~ /@/) bad("not understood: \047" $0 "\047")
     emit(line)
     return
   }
@@ -561,14 +562,14 @@ function filter_line(fam,   line, docker, w, n, i, j, target, rest, port) {
     emit(line)
     return
   }
-  bad("not understood: '" $0 "'")
+  bad("not understood: \047" $0 "\047")
 }
 
 function dnsmasq_line(   line, lo, p, h, sl, n, i) {
   line = $0
   lo = sub(/^@LO6@/, "", line)
   if (lo) {
-    if (line != "listen-address=::1") bad("not understood: '" $0 "'")
+    if (line != "listen-address=::1") bad("not understood: \047" $0 "\047")
     if (lo6) emit(line)
     return
   }
@@ -585,22 +586,22 @@ function dnsmasq_line(   line, lo, p, h, sl, n, i) {
     split(line, p, "/")
     h = p[2]
     sub(/^\*\./, "", h)
-    if (!is_host(h)) bad("invalid name '" p[2] "'")
+    if (!is_host(h)) bad("invalid name \047" p[2] "\047")
     if (p[3] == "") emit(line)
     else expand(line, "@UPSTREAM@", upstreams, "")
     return
   }
   if (line ~ /^ipset=\/[^\/]+\/[^\/]+$/) {
     split(line, p, "/")
-    if (!is_host(p[2])) bad("invalid name '" p[2] "'")
+    if (!is_host(p[2])) bad("invalid name \047" p[2] "\047")
     n = split(p[3], sl, ",")
     for (i = 1; i <= n; i++) {
-      if (sl[i] !~ /^cdv-g(0|[1-9][0-9]?)-[46]$/) bad("'" sl[i] "' is not an answer set")
+      if (sl[i] !~ /^cdv-g(0|[1-9][0-9]?)-[46]$/) bad("\047" sl[i] "\047 is not an answer set")
     }
     emit(line)
     return
   }
-  bad("not understood: '" $0 "'")
+  bad("not understood: \047" $0 "\047")
 }
 
 END {
@@ -621,8 +622,7 @@ END {
   for (i = 1; i <= nverify; i++) print "verify " verify[i] > s
   for (i = 1; i <= nnotes; i++) print "note " notes[i] > s
 }
-AWK
-readonly CHECK_AWK
+'
 
 # Checks the compiled policy; with a folder, fills the runtime facts in there (the files then load as they are)
 # and writes the header's summary. On failure FAIL_REASON says why.

@@ -136,7 +136,8 @@ class ApplyCommandTest {
         assertFalse(engine.calls.contains("stop container " + ID), engine.calls.toString());
         CliRun open = apply("--json").exits(ExitCodes.APPLY_FAILED);
         assertEquals("stopped", new ObjectMapper().readTree(open.out()).get("outcome").asText());
-        assertTrue(open.err().contains("could not block outbound traffic: the container was stopped"), open.err());
+        assertTrue(open.err().contains("is not known to be closed (or the previous files could not be put back): the container was "
+                + "stopped"), open.err());
         assertTrue(engine.calls.contains("stop container " + ID), engine.calls.toString());
     }
 
