@@ -141,6 +141,9 @@ public final class Generator {
         return new ProtectedPaths(entries, paths.warnings());
     }
 
+    /** Ports below 1024 are root's in the box, as on a host: the resolver's port 53 above all. */
+    public static final String UNPRIVILEGED_PORTS = "--sysctl=net.ipv4.ip_unprivileged_port_start=1024";
+
     /** The only seccomp option the boundary check accepts: the generated profile, from the workspace. */
     static String seccompRunArg(Descriptor d) {
         return "--security-opt=seccomp=${localWorkspaceFolder}/" + d.output().path() + "/" + ImageLayout.SECCOMP_FILE;
@@ -160,7 +163,11 @@ public final class Generator {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("name", JsonText.of(d.name(), 2));
         view.put("user", JsonText.of(d.user(), 2));
-        List<String> runArgs = new ArrayList<>(List.of("--cap-add=NET_ADMIN", "--cap-add=NET_RAW"));
+        // Docker lets any user bind ports below 1024 (ip_unprivileged_port_start=0): the agent bound 127.0.0.1:53
+        // beside the firewall's resolver (both SO_REUSEADDR) and swallowed the queries sent to it, root's included:
+        // check --container's lookups and the firewall's self-test, which failed every apply the agent chose to.
+        List<String> runArgs = new ArrayList<>(List.of("--cap-add=NET_ADMIN", "--cap-add=NET_RAW",
+                UNPRIVILEGED_PORTS));
         if (d.claudeCode().sandbox()) {
             runArgs.add(seccompRunArg(d));
         }

@@ -42,13 +42,14 @@ class AgentWritableFilesIT {
     @TempDir
     static Path work;
 
+    static Path repo;
     static GenericContainer<?> standIn;
     static GenericContainer<?> box;
 
     @BeforeAll
     static void build() throws Exception {
         DockerRequired.check();
-        Path repo = Files.createDirectories(work.resolve(NODE.fixture()));
+        repo = Files.createDirectories(work.resolve(NODE.fixture()));
         try (Stream<Path> files = Files.list(Path.of("src/test/resources/toolchains", NODE.fixture()))) {
             for (Path f : files.toList()) {
                 Files.copy(f, repo.resolve(f.getFileName()));
@@ -81,9 +82,41 @@ class AgentWritableFilesIT {
         assertEquals("root 644\n", run(box, "root", "stat -c '%U %a' " + globalconfig));
     }
 
+    /**
+     * Docker lets any user bind ports below 1024: the agent bound 127.0.0.1:53 beside the firewall's resolver
+     * (dnsmasq's sockets are SO_REUSEADDR) and swallowed 4 of 5 of root's lookups on a running enforce box (check
+     * --container's, the firewall's self-test). The generated runArgs' sysctl keeps the port root's; without it,
+     * on the stand-in, the same bind succeeds.
+     */
+    @Test
+    void theGeneratedRunArgsKeepTheResolversPortRoots() throws Exception {
+        // devcontainer.json has comments: its runArgs' sysctls by their quoted form.
+        java.util.Map<String, String> sysctls = new java.util.TreeMap<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"--sysctl=([a-z0-9_.]+)=([^\"]*)\"")
+                .matcher(Files.readString(repo.resolve(".devcontainer/devcontainer.json")));
+        while (m.find()) {
+            sysctls.put(m.group(1), m.group(2));
+        }
+        String bind = "timeout 2 socat UDP4-RECVFROM:53,bind=127.0.0.1,reuseaddr - ; echo \"exit $?\"";
+        assertEquals("exit 124\n", run(standIn, NODE.user(), bind), "Docker's default: the user may bind port 53");
+        try (GenericContainer<?> withRunArgs = sleeping(BOX, sysctls)) {
+            assertEquals("1024\n", run(withRunArgs, "root", "cat /proc/sys/net/ipv4/ip_unprivileged_port_start"));
+            assertEquals("exit 1\n", run(withRunArgs, NODE.user(), bind.replace("- ;", "- 2>/dev/null;")));
+        }
+    }
+
     private static GenericContainer<?> sleeping(String image) {
+        return sleeping(image, java.util.Map.of());
+    }
+
+    private static GenericContainer<?> sleeping(String image, java.util.Map<String, String> sysctls) {
         GenericContainer<?> c = new GenericContainer<>(DockerImageName.parse(image))
-                .withCreateContainerCmdModifier(cmd -> cmd.withEntrypoint("sleep").withCmd("infinity"))
+                .withCreateContainerCmdModifier(cmd -> {
+                    cmd.withEntrypoint("sleep").withCmd("infinity");
+                    if (!sysctls.isEmpty()) {
+                        cmd.getHostConfig().withSysctls(sysctls);
+                    }
+                })
                 .withNetworkMode("none");
         c.start();
         return c;
