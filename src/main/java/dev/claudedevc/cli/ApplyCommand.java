@@ -103,8 +103,10 @@ final class ApplyCommand implements Callable<Integer> {
                 case "refused" -> "the installer in " + name + " refused the staged files: nothing changed, the "
                         + "firewall is " + status.summary();
                 case "closed" -> "the firewall in " + name + " did not take the new policy: the previous files are "
-                        + "back and the container is CLOSED (outbound traffic blocked until a successful apply or a "
-                        + "restart, which applies the previous policy); status: " + status.summary();
+                        + "back and the container is CLOSED (outbound traffic blocked until the next firewall run: "
+                        + "a successful apply, a restart, or the agent's own 'sudo " + ImageLayout.FIREWALL
+                        + "', which it may run at any time; the last two apply the PREVIOUS policy); status: "
+                        + status.summary();
                 case "stopped" -> "the firewall in " + name + " did not take the new policy and the network is not "
                         + "known to be closed (or the previous files could not be put back): the container was stopped";
                 default -> "the firewall in " + name + " did not take the new policy, does NOT record the network "
