@@ -54,7 +54,8 @@ readonly SET_PREFIX=cdv-
 readonly DENIED4=cdv-denied-4
 readonly DENIED6=cdv-denied-6
 readonly PRIVATE_PREFIX=cdv-private-     # internal ranges a DNS answer must not open (DNS rebinding)
-readonly EXEMPT_PREFIX=cdv-exempt-       # what the policy names itself: allow-net and private-answer ranges
+readonly EXEMPT_PREFIX=cdv-exempt-       # what the policy names itself: a list of the static and private-answer sets
+readonly PANS_PREFIX=cdv-pans-           # the private-answer ranges (network.privateAnswers)
 readonly PRIVDENIED4=cdv-privdenied-4    # destinations refused because an allowed name answered them
 readonly PRIVDENIED6=cdv-privdenied-6
 readonly PROBE_TIMEOUT=5
@@ -392,7 +393,7 @@ FILENAME == dir "/policy.conf" {
     host_ports = add_to(host_ports, f[2])
   } else if (f[1] == "sets" && sets == "") {
     for (i = 2; i <= n; i++) {
-      if (f[i] !~ /^cdv-([gs](0|[1-9][0-9]?)|private|exempt)-[46]$/) fail("policy line " FNR ": invalid set name \047" f[i] "\047")
+      if (f[i] !~ /^cdv-([gs](0|[1-9][0-9]?)|private|pans|exempt)-[46]$/) fail("policy line " FNR ": invalid set name \047" f[i] "\047")
       sets = sets (i > 2 ? " " : "") f[i]
     }
   } else if ((k == "verify-allow:3" || k == "verify-deny:3") && is_port(f[3])) {
@@ -426,8 +427,12 @@ FNR == 1 {
   last = ""
   if (name == "ipsets.restore") {
     # After the lockdown no rule references our sets: all of them but the denied-connection counters are made anew.
+    # (The exempt lists first: a set another one lists cannot be destroyed.)
     for (i = 1; i <= nexisting; i++) {
-      if (existing[i] !~ /^cdv-(priv)?denied-[46]$/) emit("destroy " existing[i])
+      if (existing[i] ~ /^cdv-exempt-/) emit("destroy " existing[i])
+    }
+    for (i = 1; i <= nexisting; i++) {
+      if (existing[i] !~ /^cdv-(priv)?denied-[46]$|^cdv-exempt-/) emit("destroy " existing[i])
     }
   }
 }
@@ -479,18 +484,22 @@ function ipset_line(   w, n, inet, fam, set) {
       $0 == "create " set " hash:net family " inet " timeout @ANSWER_LIFETIME@ maxelem 262144 -exist") {
       sub(/@ANSWER_LIFETIME@/, answer_lifetime)
       emit($0)
-    } else if (set ~ /^(cdv-t-)?cdv-(s(0|[1-9][0-9]?)|private|exempt)-[46]$/ && \
+    } else if (set ~ /^cdv-exempt-[46]$/ && $0 ~ /^create cdv-exempt-[46] list:set size [1-9][0-9]*$/) {
+      emit($0)
+    } else if (set ~ /^(cdv-t-)?cdv-(s(0|[1-9][0-9]?)|private|pans)-[46]$/ && \
       ($0 == "create " set " hash:net family " inet " maxelem 65536" || \
       $0 == "create " set " hash:net family " inet " maxelem 65536 -exist")) {
       emit($0)
     } else bad("not understood: \047" $0 "\047")
-  } else if (w[1] == "add" && n == 4 && w[4] == "-exist" && w[2] ~ /^cdv-t-cdv-(s(0|[1-9][0-9]?)|private|exempt)-[46]$/) {
+  } else if (w[1] == "add" && n == 3 && w[2] ~ /^cdv-exempt-[46]$/ && w[3] ~ ("^cdv-(s(0|[1-9][0-9]?)|pans)-" fam "$")) {
+    emit($0)
+  } else if (w[1] == "add" && n == 4 && w[4] == "-exist" && w[2] ~ /^cdv-t-cdv-(s(0|[1-9][0-9]?)|private|pans)-[46]$/) {
     if (w[3] == "@SUBNET@" && w[2] ~ /private/) expand($0, "@SUBNET@", subnets[fam], "drop")
     else if (is_cidr(w[3], fam)) emit($0)
     else bad("invalid IPv" fam " range \047" w[3] "\047")
-  } else if (w[1] == "swap" && n == 3 && w[2] == "cdv-t-" w[3] && w[3] ~ /^cdv-(s(0|[1-9][0-9]?)|private|exempt)-[46]$/) {
+  } else if (w[1] == "swap" && n == 3 && w[2] == "cdv-t-" w[3] && w[3] ~ /^cdv-(s(0|[1-9][0-9]?)|private|pans)-[46]$/) {
     emit($0)
-  } else if (w[1] == "destroy" && n == 2 && w[2] ~ /^cdv-t-cdv-(s(0|[1-9][0-9]?)|private|exempt)-[46]$/) {
+  } else if (w[1] == "destroy" && n == 2 && w[2] ~ /^cdv-t-cdv-(s(0|[1-9][0-9]?)|private|pans)-[46]$/) {
     emit($0)
   } else bad("not understood: \047" $0 "\047")
 }
@@ -1065,7 +1074,7 @@ write_state() {
 
 # The sets whose contents never change after an apply: static ranges, private and exempt ranges.
 is_fixed_set() {
-  [[ $1 == "${SET_PREFIX}s"[0-9]* || $1 == "$PRIVATE_PREFIX"* || $1 == "$EXEMPT_PREFIX"* ]]
+  [[ $1 == "${SET_PREFIX}s"[0-9]* || $1 == "$PRIVATE_PREFIX"* || $1 == "$EXEMPT_PREFIX"* || $1 == "$PANS_PREFIX"* ]]
 }
 
 # The type, header and members of the fixed sets among the named ones, as one digest (one `ipset list`).
@@ -1305,6 +1314,11 @@ live_check() {
     want="inet"
     [[ $set == *-6 ]] && want="inet6"
     header=$(ipset list -t "$set" 2>/dev/null) || header=""
+    if [[ $set == "$EXEMPT_PREFIX"* ]]; then
+      grep -q "^Type: list:set$" <<<"$header" ||
+        PROBLEMS+=("the set $set is not the list of static and private-answer sets the firewall made")
+      continue
+    fi
     grep -q "^Type: hash:net$" <<<"$header" &&
       grep -q "^Header: family $want " <<<"$header" ||
       PROBLEMS+=("the allow set $set is not the hash:net set of family $want the firewall made")

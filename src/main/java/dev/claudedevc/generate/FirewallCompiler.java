@@ -190,7 +190,10 @@ public final class FirewallCompiler {
         return b.toString();
     }
 
-    /** The sets apply creates (status checks each): answers and static ranges per group, private and exempt. */
+    /**
+     * The sets apply creates (status checks each): answers and static ranges per group, the private ranges, the
+     * private-answer ranges, and the exempt list (a list:set of every static set and the private-answer set).
+     */
     static List<String> setNames(Input in) {
         List<String> sets = new ArrayList<>();
         for (int g = 0; g < in.groups().size(); g++) {
@@ -201,6 +204,7 @@ public final class FirewallCompiler {
         }
         for (int fam : families(in)) {
             sets.add("cdv-private-" + fam);
+            sets.add("cdv-pans-" + fam);
             sets.add("cdv-exempt-" + fam);
         }
         return sets;
@@ -230,8 +234,8 @@ public final class FirewallCompiler {
         for (int fam : families(in)) {
             String inet = fam == 6 ? "inet6" : "inet";
             String priv = "cdv-private-" + fam;
-            String exempt = "cdv-exempt-" + fam;
-            for (String set : List.of(priv, exempt)) {
+            String pans = "cdv-pans-" + fam;
+            for (String set : List.of(priv, pans)) {
                 b.append("create ").append(set).append(" hash:net family ").append(inet).append(" maxelem 65536 -exist\n");
                 b.append("create cdv-t-").append(set).append(" hash:net family ").append(inet).append(" maxelem 65536\n");
             }
@@ -240,19 +244,13 @@ public final class FirewallCompiler {
                 b.append("add cdv-t-").append(priv).append(' ').append(cidr).append(" -exist\n");
             }
             b.append("add cdv-t-").append(priv).append(' ').append(SUBNET).append(" -exist\n");
-            b.append("# the ranges the policy names itself: a DNS answer inside them is not refused as private\n");
-            for (Net net : in.nets()) {
-                if (family(fam, net.cidr())) {
-                    b.append("add cdv-t-").append(exempt).append(' ').append(net.cidr()).append(" -exist\n");
-                }
-            }
+            b.append("# network.privateAnswers: internal ranges DNS answers may open\n");
             for (String cidr : in.privateAnswers()) {
                 if (family(fam, cidr)) {
-                    b.append("# network.privateAnswers\n");
-                    b.append("add cdv-t-").append(exempt).append(' ').append(cidr).append(" -exist\n");
+                    b.append("add cdv-t-").append(pans).append(' ').append(cidr).append(" -exist\n");
                 }
             }
-            for (String set : List.of(priv, exempt)) {
+            for (String set : List.of(priv, pans)) {
                 b.append("swap cdv-t-").append(set).append(' ').append(set).append('\n');
                 b.append("destroy cdv-t-").append(set).append('\n');
             }
@@ -280,6 +278,17 @@ public final class FirewallCompiler {
                 b.append("swap cdv-t-").append(s).append(' ').append(s).append('\n');
                 b.append("destroy cdv-t-").append(s).append('\n');
             }
+        }
+        for (int fam : families(in)) {
+            String exempt = "cdv-exempt-" + fam;
+            b.append("# IPv").append(fam).append(": the ranges the policy names itself (every static set, the private")
+                    .append(" answers): a DNS answer inside them is not refused as private\n");
+            b.append("create ").append(exempt).append(" list:set size ").append(in.groups().size() + 1)
+                    .append('\n');
+            for (int g = 0; g < in.groups().size(); g++) {
+                b.append("add ").append(exempt).append(" cdv-s").append(g).append('-').append(fam).append('\n');
+            }
+            b.append("add ").append(exempt).append(" cdv-pans-").append(fam).append('\n');
         }
         return b.append(end(ImageLayout.IPSETS)).toString();
     }
