@@ -119,9 +119,59 @@ public final class Generator {
 
     /**
      * The project's protected paths: its output folder and descriptor, the git paths, the optional ones the
-     * descriptor keeps, and those it adds.
+     * descriptor keeps, those it adds, and the team's template folder when it lies in the project.
      */
-    public static ProtectedPaths protectedPaths(LoadedDescriptor loaded) {
+    public ProtectedPaths protectedPaths(LoadedDescriptor loaded) {
+        ProtectedPaths paths = descriptorPaths(loaded);
+        java.util.Optional<String> templates = templatesInProject(loaded.projectDir());
+        if (templates.isEmpty()) {
+            return paths;
+        }
+        // Its presets, firewall script and Dockerfile template become the next generate's, build's and apply's:
+        // writable in the box, they would let the agent widen the policy through the user's next command (review).
+        List<ProtectedPaths.Entry> entries = new ArrayList<>(paths.entries());
+        ProtectedPaths.Entry entry = new ProtectedPaths.Entry(templates.get(), true, "the team templates (--templates)"
+                + " the next claude-devc generate, build or apply renders from: its presets are the allowlist");
+        if (entries.stream().noneMatch(e -> e.name().equals(entry.name())
+                || (e.directory() && entry.path().startsWith(e.path())))) {
+            entries.add(entry);
+        }
+        return new ProtectedPaths(entries, paths.warnings());
+    }
+
+    /**
+     * The --templates folder as a workspace path ({@code team-templates/}) when it lies in the project, compared by
+     * real paths so a link into the project counts; refused when it is the project itself or has a name the box
+     * cannot mount by.
+     */
+    private java.util.Optional<String> templatesInProject(Path projectDir) {
+        if (assets.overrides().isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        Path project = realOrAbsolute(projectDir);
+        Path templates = realOrAbsolute(assets.overrides().get());
+        if (!templates.startsWith(project)) {
+            return java.util.Optional.empty();
+        }
+        String relative = project.relativize(templates).toString().replace('\\', '/');
+        if (relative.isEmpty() || !dev.claudedevc.descriptor.Syntax.WORKSPACE_PATH.matcher(relative).matches()) {
+            throw new ClaudeDevcException(ClaudeDevcException.Kind.INVALID_OUTPUT, "--templates " + assets.overrides()
+                    .get() + ": a templates folder in the project is mounted read-only in the box, so it must be a"
+                    + " folder of its own with a plain name (letters, digits, ._-), not "
+                    + (relative.isEmpty() ? "the project folder itself" : "'" + relative + "'"));
+        }
+        return java.util.Optional.of(relative + "/");
+    }
+
+    private static Path realOrAbsolute(Path path) {
+        try {
+            return path.toRealPath();
+        } catch (java.io.IOException e) {
+            return path.toAbsolutePath().normalize();
+        }
+    }
+
+    private static ProtectedPaths descriptorPaths(LoadedDescriptor loaded) {
         String descriptorFile = loaded.file().getFileName().toString();
         if (!descriptorFile.matches("[A-Za-z0-9_][A-Za-z0-9_.-]*")) {
             throw new ClaudeDevcException(ClaudeDevcException.Kind.INVALID_DESCRIPTOR, "the descriptor's file name '"

@@ -5,17 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Review finding, NOT fixed (MEDIUM when a team keeps its --templates folder in the repository, as the README's
- * example and InitGenerateValidateTest do): the folder is in no protected path, so it is writable in the box; a
- * preset the agent extends there (presets/npm.yaml: evil.test) is allowed by the user's next generate, build or
- * apply --templates (reproduced with the CLI), and its firewall script or Dockerfile template becomes the next
- * image's. Fix to make: a --templates folder inside the project is a required protected path (read-only mount,
- * Claude Code's edit denial) or is refused unless workspace.readOnly covers it. Enable when fixed.
+ * A team's --templates folder inside the project is policy (its presets are the allowlist; its firewall script and
+ * Dockerfile template become the next image's), so it is a protected path: mounted read-only in the box and denied
+ * to Claude Code's edits. Found in review: the folder was writable, and a preset the agent extended there
+ * (presets/npm.yaml: evil.test) was allowed by the user's next generate or apply.
  */
 class TemplatesInWorkspaceTest {
 
@@ -23,7 +20,6 @@ class TemplatesInWorkspaceTest {
     Path repo;
 
     @Test
-    @Disabled("review finding: team templates inside the workspace are writable by the agent (not fixed yet)")
     void aTemplatesFolderInsideTheWorkspaceIsReadOnlyInTheBox() throws IOException {
         Files.writeString(repo.resolve("claude-devc.yaml"), "name: t\nclaudeCode:\n  install: none\n"
                 + "network:\n  presets: [npm]\n");
@@ -32,5 +28,23 @@ class TemplatesInWorkspaceTest {
         String devcontainer = Files.readString(repo.resolve(".devcontainer/devcontainer.json"));
         assertTrue(devcontainer.contains("\"source=${localWorkspaceFolder}/team-templates,target=/workspace/"
                 + "team-templates,type=bind,readonly\""), devcontainer);
+    }
+
+    @Test
+    void aTemplatesFolderOutsideTheProjectAddsNoMount(@TempDir Path elsewhere) throws IOException {
+        Files.writeString(repo.resolve("claude-devc.yaml"), "name: t\nclaudeCode:\n  install: none\n");
+        CliRun.of("templates", "--export", elsewhere.resolve("team").toString()).exits(0);
+        CliRun.of("generate", "-C", repo.toString(), "--templates", elsewhere.resolve("team").toString()).exits(0);
+        String devcontainer = Files.readString(repo.resolve(".devcontainer/devcontainer.json"));
+        assertTrue(!devcontainer.contains("/team,") && !devcontainer.contains("/team/"), devcontainer);
+    }
+
+    @Test
+    void theProjectFolderItselfAsTemplatesIsRefusedAndNothingIsWritten() throws IOException {
+        Files.writeString(repo.resolve("claude-devc.yaml"), "name: t\nclaudeCode:\n  install: none\n");
+        CliRun run = CliRun.of("generate", "-C", repo.toString(), "--templates", repo.toString())
+                .exits(ExitCodes.INVALID_OUTPUT);
+        assertTrue(run.err().contains("the project folder itself"), run.err());
+        assertTrue(Files.notExists(repo.resolve(".devcontainer")));
     }
 }
