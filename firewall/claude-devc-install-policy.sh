@@ -16,7 +16,8 @@
 #
 # Exit codes: 0 applied; 2 usage (or not root); 3 refused: nothing was installed, the firewall is as it was;
 # 4 the firewall failed with the staged files: the previous files are back and the network is closed (closed=yes
-# in its status); 5 the same, but the firewall does not record the network as closed.
+# in its status); 5 the same, but the firewall does not record the network as closed, or the previous files could
+# not be put back (the caller stops the container: its next start must not load a mixed set).
 set -euo pipefail
 # -p: bash reads no BASH_ENV and imports no functions from the environment.
 PATH=/usr/sbin:/usr/bin:/sbin:/bin
@@ -84,6 +85,8 @@ check_staged() {
     esac
   done < <(find "$STAGING" -mindepth 1 -printf '%y %U %m %n %P\n')
   ((${#STAGED[@]})) || refuse "nothing is staged in $STAGING"
+  # Sorted, so the order files are swapped in is the same at every run (the paths have no newlines: RE_TARGET).
+  mapfile -t STAGED < <(printf '%s\n' "${STAGED[@]}" | sort)
 }
 
 lock() {
@@ -94,31 +97,37 @@ lock() {
 
 unlock() { exec 9>&-; }
 
-# Replaces each file by its staged version (each with a rename), keeping the live ones in $PREVIOUS.
-install_staged() {
+# Keeps the live files in $PREVIOUS (callers test the result: every step returns its failure itself).
+save_previous() {
   local path
-  rm -rf -- "$PREVIOUS"
-  install -d -m 0700 -o root -g root "$PREVIOUS"
+  rm -rf -- "$PREVIOUS" || return 1
+  install -d -m 0700 -o root -g root "$PREVIOUS" || return 1
   for path in "${STAGED[@]}"; do
     if [[ -f /$path ]]; then
-      install -D -m 0644 -o root -g root "/$path" "$PREVIOUS/$path"
+      install -D -m 0644 -o root -g root "/$path" "$PREVIOUS/$path" || return 1
     fi
-  done
-  for path in "${STAGED[@]}"; do
-    install -m 0644 -o root -g root "$STAGING/$path" "/$path.claude-devc-new"
-    mv -f "/$path.claude-devc-new" "/$path"
   done
 }
 
-# Puts the previous files back (removing the staged ones that had none).
+# Replaces each file by its staged version, each with a rename (callers test the result).
+install_staged() {
+  local path
+  for path in "${STAGED[@]}"; do
+    install -m 0644 -o root -g root "$STAGING/$path" "/$path.claude-devc-new" || return 1
+    mv -f "/$path.claude-devc-new" "/$path" || return 1
+  done
+}
+
+# Puts the previous files back (removing the staged ones that had none), each with a rename.
 restore_previous() {
   local path
   for path in "${STAGED[@]}"; do
+    rm -f -- "/$path.claude-devc-new"
     if [[ -f $PREVIOUS/$path ]]; then
-      install -m 0644 -o root -g root "$PREVIOUS/$path" "/$path.claude-devc-old"
-      mv -f "/$path.claude-devc-old" "/$path"
+      install -m 0644 -o root -g root "$PREVIOUS/$path" "/$path.claude-devc-old" &&
+        mv -f "/$path.claude-devc-old" "/$path" || return 1
     else
-      rm -f -- "/$path"
+      rm -f -- "/$path" || return 1
     fi
   done
 }
@@ -126,7 +135,12 @@ restore_previous() {
 apply() {
   check_staged
   lock
-  install_staged
+  save_previous || refuse "cannot keep the live files in $PREVIOUS"
+  if ! install_staged; then
+    # A full disk, say: the live files go back before anything reads them.
+    restore_previous || { log "FAILED: cannot put the previous files back from $PREVIOUS"; exit 5; }
+    refuse "cannot install the staged files (the previous ones are back)"
+  fi
   unlock
   log "installed ${STAGED[*]/#//}; applying the firewall"
   if env -i PATH="$PATH" "$FIREWALL"; then
@@ -135,7 +149,7 @@ apply() {
     return 0
   fi
   lock
-  restore_previous
+  restore_previous || { log "FAILED: the firewall refused the staged policy, and the previous files cannot be put back"; exit 5; }
   unlock
   rm -rf -- "$STAGING"
   if [[ -f $STATE_FILE ]] && grep -qx 'closed=yes' "$STATE_FILE"; then

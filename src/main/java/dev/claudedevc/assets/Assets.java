@@ -34,6 +34,11 @@ public final class Assets {
     }
 
     /** Only the built-in assets. */
+    /** The team folder whose files override the built-in ones, if any. */
+    public Optional<Path> overrides() {
+        return overrides;
+    }
+
     public static Assets builtIn() {
         return new Assets(Optional.empty());
     }

@@ -87,7 +87,7 @@ final class ApplyCommand implements Callable<Integer> {
             outcome = outcome(applied, statusOutput);
             if (outcome.equals("open")) {
                 // Not even the lockdown is known in place: like the entrypoint, refuse to leave it running open.
-                err.println("apply: the firewall in " + name + " does not record the network as closed: stopping it");
+                err.println("apply: " + name + " is not known to be closed: stopping it");
                 try {
                     engine.stopContainer(target.id());
                     outcome = "stopped";
@@ -103,10 +103,12 @@ final class ApplyCommand implements Callable<Integer> {
                 case "refused" -> "the installer in " + name + " refused the staged files: nothing changed, the "
                         + "firewall is " + status.summary();
                 case "closed" -> "the firewall in " + name + " did not take the new policy: the previous files are "
-                        + "back and the container is CLOSED (outbound traffic blocked until a successful apply or a "
-                        + "restart, which applies the previous policy); status: " + status.summary();
-                case "stopped" -> "the firewall in " + name + " did not take the new policy and could not block "
-                        + "outbound traffic: the container was stopped (its next start applies the previous policy)";
+                        + "back and the container is CLOSED (outbound traffic blocked until the next firewall run: "
+                        + "a successful apply, a restart, or the agent's own 'sudo " + ImageLayout.FIREWALL
+                        + "', which it may run at any time; the last two apply the PREVIOUS policy); status: "
+                        + status.summary();
+                case "stopped" -> "the firewall in " + name + " did not take the new policy and the network is not "
+                        + "known to be closed (or the previous files could not be put back): the container was stopped";
                 default -> "the firewall in " + name + " did not take the new policy, does NOT record the network "
                         + "as closed, and the container could not be stopped: stop it (docker stop " + name + ")";
             });

@@ -47,7 +47,7 @@ final class GenerateCommand implements Callable<Integer> {
         Workspace workspace = Workspace.open(project);
         GeneratedTree tree = workspace.render();
         PrintWriter out = spec.commandLine().getOut();
-        dev.claudedevc.generate.Generator.protectedPaths(workspace.loaded()).warnings()
+        workspace.generator().protectedPaths(workspace.loaded()).warnings()
                 .forEach(w -> spec.commandLine().getErr().println("warning: " + w));
         if (check) {
             List<Drift.Difference> drift = Drift.check(workspace.outputDir(), tree);

@@ -129,7 +129,8 @@ final class InspectCommand implements Callable<Integer> {
         if (!hasDescriptor) {
             return ProtectedPaths.defaults(OutputFolder.DEFAULT.path(), DescriptorReader.FILE_NAMES.get(0));
         }
-        return Generator.protectedPaths(Workspace.open(project).loaded());
+        Workspace workspace = Workspace.open(project);
+        return workspace.generator().protectedPaths(workspace.loaded());
     }
 
     private void print(Inspector.Report report) {

@@ -81,7 +81,7 @@ final class ValidateCommand implements Callable<Integer> {
                 DevcontainerCheck.environment(devcontainer.text()).stream()
                         .map(p -> devcontainer.origin() + ":" + p).toList()));
         checks.add(new Check("devcontainer.json boundary", devcontainer.origin(),
-                BoundaryCheck.check(parsed, CheckedRender.expected(workspace.loaded()))));
+                BoundaryCheck.check(parsed, CheckedRender.expected(workspace.generator(), workspace.loaded()))));
         Source dockerfile = source(workspace, tree, "Dockerfile");
         checks.add(new Check("Dockerfile structure", dockerfile.origin(), DockerfileCheck.structure(dockerfile.text())));
         if (schema != null) {
@@ -93,7 +93,7 @@ final class ValidateCommand implements Callable<Integer> {
         checks.add(compiledPolicy(workspace, tree));
 
         List<String> warnings = new ArrayList<>(mergedWarnings);
-        warnings.addAll(Generator.protectedPaths(workspace.loaded()).warnings());
+        warnings.addAll(workspace.generator().protectedPaths(workspace.loaded()).warnings());
         if (Files.isDirectory(workspace.outputDir())) {
             Drift.check(workspace.outputDir(), tree).forEach(d -> warnings.add(d.path()
                     + " differs from what the descriptor renders (run claude-devc generate)"));

@@ -86,16 +86,25 @@ public final class DescriptorReader {
         return new DescriptorReader().read(locate(projectDir, file));
     }
 
-    /** The descriptor file to use: the explicit one, else the first of {@link #FILE_NAMES} that exists. */
+    /**
+     * The descriptor file to use: the explicit one, else the one of {@link #FILE_NAMES} that exists. Two or more
+     * are refused: only the project's own descriptor is mounted read-only in the dev container, so the agent can
+     * write the other names, and one read first would become the policy of the next generate or apply.
+     */
     public static Path locate(Path projectDir, Optional<Path> file) {
         if (file.isPresent()) {
             return file.get();
         }
-        for (String name : FILE_NAMES) {
-            Path candidate = projectDir.resolve(name);
-            if (Files.exists(candidate)) {
-                return candidate;
-            }
+        List<Path> found = FILE_NAMES.stream().map(projectDir::resolve).filter(p -> Files.exists(p,
+                java.nio.file.LinkOption.NOFOLLOW_LINKS)).toList();
+        if (found.size() == 1) {
+            return found.get(0);
+        }
+        if (found.size() > 1) {
+            throw new ClaudeDevcException(ClaudeDevcException.Kind.INVALID_DESCRIPTOR, "several descriptors in "
+                    + projectDir + " (" + String.join(", ", found.stream().map(p -> p.getFileName().toString())
+                    .toList()) + "): keep the project's one and delete the others, or name it with -f (only the "
+                    + "project's descriptor is read-only in the dev container: the agent can write the other names)");
         }
         throw new ClaudeDevcException(ClaudeDevcException.Kind.INVALID_DESCRIPTOR,
                 "no descriptor in " + projectDir + " (looked for " + String.join(", ", FILE_NAMES)

@@ -41,6 +41,11 @@ public final class McpConfig {
         Located.Source source = new Located.Source(file, "JSON");
         String text;
         try {
+            if (Files.size(file) == 0) {
+                // The host step's placeholder: with network.mcp: allow the file is mounted read-only, created
+                // empty when the project has none.
+                return List.of();
+            }
             if (Files.size(file) > MAX_BYTES) {
                 throw source.error(1, 1, "", "larger than " + MAX_BYTES + " bytes");
             }

@@ -119,16 +119,80 @@ public final class Generator {
 
     /**
      * The project's protected paths: its output folder and descriptor, the git paths, the optional ones the
-     * descriptor keeps, and those it adds.
+     * descriptor keeps, those it adds, and the team's template folder when it lies in the project.
      */
-    public static ProtectedPaths protectedPaths(LoadedDescriptor loaded) {
+    public ProtectedPaths protectedPaths(LoadedDescriptor loaded) {
+        ProtectedPaths paths = descriptorPaths(loaded);
+        java.util.Optional<String> templates = templatesInProject(loaded.projectDir());
+        if (templates.isEmpty()) {
+            return paths;
+        }
+        // Its presets, firewall script and Dockerfile template become the next generate's, build's and apply's:
+        // writable in the box, they would let the agent widen the policy through the user's next command (review).
+        List<ProtectedPaths.Entry> entries = new ArrayList<>(paths.entries());
+        ProtectedPaths.Entry entry = new ProtectedPaths.Entry(templates.get(), true, "the team templates (--templates)"
+                + " the next claude-devc generate, build or apply renders from: its presets are the allowlist");
+        if (entries.stream().noneMatch(e -> e.name().equals(entry.name())
+                || (e.directory() && entry.path().startsWith(e.path())))) {
+            entries.add(entry);
+        }
+        return new ProtectedPaths(entries, paths.warnings());
+    }
+
+    /**
+     * The --templates folder as a workspace path ({@code team-templates/}) when it lies in the project, compared by
+     * real paths so a link into the project counts; refused when it is the project itself or has a name the box
+     * cannot mount by.
+     */
+    private java.util.Optional<String> templatesInProject(Path projectDir) {
+        if (assets.overrides().isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        Path project = realOrAbsolute(projectDir);
+        Path templates = realOrAbsolute(assets.overrides().get());
+        if (!templates.startsWith(project)) {
+            return java.util.Optional.empty();
+        }
+        String relative = project.relativize(templates).toString().replace('\\', '/');
+        if (relative.isEmpty() || !dev.claudedevc.descriptor.Syntax.WORKSPACE_PATH.matcher(relative).matches()) {
+            throw new ClaudeDevcException(ClaudeDevcException.Kind.INVALID_OUTPUT, "--templates " + assets.overrides()
+                    .get() + ": a templates folder in the project is mounted read-only in the box, so it must be a"
+                    + " folder of its own with a plain name (letters, digits, ._-), not "
+                    + (relative.isEmpty() ? "the project folder itself" : "'" + relative + "'"));
+        }
+        return java.util.Optional.of(relative + "/");
+    }
+
+    private static Path realOrAbsolute(Path path) {
+        try {
+            return path.toRealPath();
+        } catch (java.io.IOException e) {
+            return path.toAbsolutePath().normalize();
+        }
+    }
+
+    private static ProtectedPaths descriptorPaths(LoadedDescriptor loaded) {
         String descriptorFile = loaded.file().getFileName().toString();
         if (!descriptorFile.matches("[A-Za-z0-9_][A-Za-z0-9_.-]*")) {
             throw new ClaudeDevcException(ClaudeDevcException.Kind.INVALID_DESCRIPTOR, "the descriptor's file name '"
                     + descriptorFile + "' must be letters, digits and ._- (it is mounted read-only by that name)");
         }
-        return loaded.descriptor().workspace().protectedPaths(loaded.descriptor().output().path(), descriptorFile);
+        ProtectedPaths paths = loaded.descriptor().workspace().protectedPaths(loaded.descriptor().output().path(),
+                descriptorFile);
+        if (loaded.descriptor().network().mcp() != dev.claudedevc.model.NetworkPolicy.McpMode.ALLOW
+                || paths.find(dev.claudedevc.descriptor.McpConfig.FILE).isPresent()) {
+            return paths;
+        }
+        // With mcp: allow the file is policy: every remote server it names is allowed by the next generate or
+        // apply, so the agent must not write it (review: it could, and the user's apply made its host live).
+        List<ProtectedPaths.Entry> entries = new ArrayList<>(paths.entries());
+        entries.add(new ProtectedPaths.Entry(dev.claudedevc.descriptor.McpConfig.FILE, true, "with network.mcp: "
+                + "allow, the next claude-devc generate or apply allows every remote MCP server host it names"));
+        return new ProtectedPaths(entries, paths.warnings());
     }
+
+    /** Ports below 1024 are root's in the box, as on a host: the resolver's port 53 above all. */
+    public static final String UNPRIVILEGED_PORTS = "--sysctl=net.ipv4.ip_unprivileged_port_start=1024";
 
     /** The only seccomp option the boundary check accepts: the generated profile, from the workspace. */
     static String seccompRunArg(Descriptor d) {
@@ -149,7 +213,11 @@ public final class Generator {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("name", JsonText.of(d.name(), 2));
         view.put("user", JsonText.of(d.user(), 2));
-        List<String> runArgs = new ArrayList<>(List.of("--cap-add=NET_ADMIN", "--cap-add=NET_RAW"));
+        // Docker lets any user bind ports below 1024 (ip_unprivileged_port_start=0): the agent bound 127.0.0.1:53
+        // beside the firewall's resolver (both SO_REUSEADDR) and swallowed the queries sent to it, root's included:
+        // check --container's lookups and the firewall's self-test, which failed every apply the agent chose to.
+        List<String> runArgs = new ArrayList<>(List.of("--cap-add=NET_ADMIN", "--cap-add=NET_RAW",
+                UNPRIVILEGED_PORTS));
         if (d.claudeCode().sandbox()) {
             runArgs.add(seccompRunArg(d));
         }

@@ -160,6 +160,11 @@ public final class BoundaryCheck {
         return problems;
     }
 
+    /** Whether an ip_unprivileged_port_start value keeps port 53 root's (and is a number the kernel takes). */
+    static boolean privilegedPortsStayRoots(String value) {
+        return value.matches("[0-9]{1,5}") && Integer.parseInt(value) > 53 && Integer.parseInt(value) <= 65535;
+    }
+
     private static void runArgs(JsonNode runArgs, Expected expected, List<String> problems) {
         List<String> args = new ArrayList<>();
         runArgs.forEach(a -> args.add(a.asText("")));
@@ -224,6 +229,9 @@ public final class BoundaryCheck {
                 if (!HARMLESS_SYSCTLS.contains(name.strip())) {
                     problems.add(key + ": --sysctl " + value + " is not a kernel setting claude-devc knows to be safe"
                             + " (allowed: " + String.join(", ", new java.util.TreeSet<>(HARMLESS_SYSCTLS)) + ")");
+                } else if (!privilegedPortsStayRoots(value.substring(value.indexOf('=') + 1).strip())) {
+                    problems.add(key + ": --sysctl " + value + " lets the agent's user bind port 53 beside the "
+                            + "firewall's resolver and swallow its queries (at most 1024, at least 54)");
                 }
             } else if (REFUSED_OPTIONS.containsKey(option)) {
                 problems.add(key + ": " + arg + " is refused: it " + REFUSED_OPTIONS.get(option));

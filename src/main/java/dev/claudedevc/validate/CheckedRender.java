@@ -24,7 +24,7 @@ public final class CheckedRender {
         String name = "devcontainer.json";
         List<String> problems = BoundaryCheck.check(
                 DevcontainerCheck.parse(tree.get(name).orElseThrow().text(), name + " (rendered)"),
-                expected(loaded));
+                expected(generator, loaded));
         if (!problems.isEmpty()) {
             throw new ClaudeDevcException(ClaudeDevcException.Kind.INVALID_OUTPUT, "the rendered " + name
                     + " opens the container's boundary: " + String.join("; ", problems));
@@ -33,12 +33,12 @@ public final class CheckedRender {
     }
 
     /** What the boundary check accepts exactly for this project. */
-    public static BoundaryCheck.Expected expected(LoadedDescriptor loaded) {
+    public static BoundaryCheck.Expected expected(Generator generator, LoadedDescriptor loaded) {
         var json = new com.fasterxml.jackson.databind.ObjectMapper();
         String output = loaded.descriptor().output().path();
         return new BoundaryCheck.Expected(output,
                 json.valueToTree(WorkspaceMounts.initializeCommand(output)),
-                WorkspaceMounts.of(Generator.protectedPaths(loaded), output),
+                WorkspaceMounts.of(generator.protectedPaths(loaded), output),
                 Forwarding.remoteEnv(loaded.descriptor().workspace().forwardGitCredentials()));
     }
 }

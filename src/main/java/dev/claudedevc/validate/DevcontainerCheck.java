@@ -71,6 +71,10 @@ public final class DevcontainerCheck {
                 problems.add("runArgs lacks --cap-add=" + cap + " (the firewall cannot be applied without it)");
             }
         }
+        if (!runArgs.contains(dev.claudedevc.generate.Generator.UNPRIVILEGED_PORTS)) {
+            problems.add("runArgs lacks " + dev.claudedevc.generate.Generator.UNPRIVILEGED_PORTS + " (without it the "
+                    + "agent's user can bind port 53 beside the firewall's resolver and swallow its queries)");
+        }
         // What defeats the firewall or the read-only mounts (privileged, host network, ...): BoundaryCheck.
         String remoteUser = json.path("remoteUser").asText("");
         if (remoteUser.isEmpty() || isRoot(remoteUser)) {

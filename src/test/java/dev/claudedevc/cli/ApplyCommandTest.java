@@ -78,6 +78,32 @@ class ApplyCommandTest {
         assertTrue(new String(staged.get(ImageLayout.STAGING + ImageLayout.DNSMASQ.path())).contains("added.test"));
     }
 
+    /**
+     * Review: a project whose descriptor is claude-devc.json (or .yml) has only that file read-only in the box;
+     * the agent wrote claude-devc.yaml beside it, which the reader looked for first, and the user's next apply
+     * made the agent's allowlist live (reproduced on a running enforce box: evil.test and 10.0.0.0/8 allowed).
+     */
+    @Test
+    void aDescriptorTheAgentPlantedBesideTheProjectsOneIsRefusedAndNothingIsStaged() throws IOException {
+        Files.delete(project.resolve("claude-devc.yaml"));
+        Files.writeString(project.resolve("claude-devc.json"), "{\"name\": \"demo\", \"claudeCode\": "
+                + "{\"install\": \"none\"}, \"network\": {\"allowedDomains\": [\"allowed.test\"]}}\n");
+        CliRun.of("generate", "-C", project.toString()).exits(0);
+        Files.writeString(project.resolve("claude-devc.yaml"), """
+                name: demo
+                claudeCode:
+                  install: none
+                network:
+                  allowedDomains: [allowed.test, evil.test]
+                """);
+        engine.onExec(ID, "root", PREPARE, ok("")).onExec(ID, "root", INSTALL, ok("claude-devc-install-policy: applied"))
+                .onExec(ID, "root", STATUS, ok("result=ok\nclosed=yes\n"));
+        CliRun run = apply().exits(ExitCodes.INVALID_DESCRIPTOR);
+        assertTrue(run.err().contains("several descriptors in " + project), run.err());
+        assertFalse(engine.written.containsKey(ID), "nothing staged: " + engine.written.keySet());
+        assertFalse(engine.calls.stream().anyMatch(c -> c.startsWith("exec")), engine.calls.toString());
+    }
+
     @Test
     void theDockerfileCopiesEachPolicyFileToThePathApplyInstallsItAt() throws IOException {
         String dockerfile = Files.readString(project.resolve(".devcontainer/Dockerfile"));
@@ -96,6 +122,10 @@ class ApplyCommandTest {
         assertEquals("closed", json.get("outcome").asText());
         assertEquals("failed", json.get("firewall").get("result").asText());
         assertTrue(run.err().contains("the previous files are back and the container is CLOSED"), run.err());
+        // Review: the agent's sudo entry applies the restored files at once (reproduced on a running box after a
+        // failed apply: result=ok, the previous allowlist live), so CLOSED lasts only as long as it chooses.
+        assertTrue(run.err().contains("or the agent's own 'sudo " + ImageLayout.FIREWALL + "', which it may run at "
+                + "any time; the last two apply the PREVIOUS policy"), run.err());
     }
 
     @Test
@@ -110,7 +140,8 @@ class ApplyCommandTest {
         assertFalse(engine.calls.contains("stop container " + ID), engine.calls.toString());
         CliRun open = apply("--json").exits(ExitCodes.APPLY_FAILED);
         assertEquals("stopped", new ObjectMapper().readTree(open.out()).get("outcome").asText());
-        assertTrue(open.err().contains("could not block outbound traffic: the container was stopped"), open.err());
+        assertTrue(open.err().contains("is not known to be closed (or the previous files could not be put back): the container was "
+                + "stopped"), open.err());
         assertTrue(engine.calls.contains("stop container " + ID), engine.calls.toString());
     }
 

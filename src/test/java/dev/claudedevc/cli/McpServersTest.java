@@ -68,6 +68,36 @@ class McpServersTest {
         CliRun.of("generate", "--check", "-C", repo.toString()).exits(0);
     }
 
+    /**
+     * Review: with mcp: allow, .mcp.json is policy (its remote hosts become allow entries), yet it was writable in
+     * the box: the agent pointed a server at evil.test and the user's next apply made evil.test live (reproduced on
+     * a running enforce box). It is a protected path then: mounted read-only, edits denied to Claude Code, a
+     * placeholder made by the host step when missing (read as no servers); without mcp: allow it stays the
+     * project's.
+     */
+    @Test
+    void withMcpAllowTheFileIsProtectedInTheBoxAndItsPlaceholderIsNoServers() throws IOException {
+        fixture("remote");
+        Files.writeString(repo.resolve("claude-devc.yaml"), "name: mcp-app\nnetwork:\n  presets: [anthropic]\n"
+                + "  mcp: allow\n");
+        CliRun.of("generate", "-C", repo.toString()).exits(0);
+        String devcontainer = Files.readString(repo.resolve(".devcontainer/devcontainer.json"));
+        assertTrue(devcontainer.contains("\"source=${localWorkspaceFolder}/.mcp.json,target=/workspace/.mcp.json,"
+                + "type=bind,readonly\""), devcontainer);
+        String settings = Files.readString(repo.resolve(".devcontainer/claude-code-managed-settings.json"));
+        assertTrue(settings.contains("\"Edit(//workspace/.mcp.json)\""), settings);
+        String hostStep = Files.readString(repo.resolve(".devcontainer/claude-devc-host.sh"));
+        assertTrue(hostStep.contains("[ -e '.mcp.json' ] ||"), hostStep);
+        Files.writeString(repo.resolve(".mcp.json"), "");
+        CliRun.of("generate", "-C", repo.toString()).exits(0);
+        assertFalse(Files.readString(repo.resolve(".devcontainer/claude-devc-policy.conf")).contains("example.com"));
+
+        Files.writeString(repo.resolve("claude-devc.yaml"), "name: mcp-app\nnetwork:\n  presets: [anthropic]\n");
+        CliRun.of("generate", "-C", repo.toString()).exits(0);
+        assertFalse(Files.readString(repo.resolve(".devcontainer/devcontainer.json")).contains(".mcp.json"),
+                "without mcp: allow the file is not policy");
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "malformed|.mcp.json:3:29: not valid JSON",

@@ -2,8 +2,10 @@ package dev.claudedevc.descriptor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.claudedevc.ClaudeDevcException;
 import dev.claudedevc.model.Cidr;
 import dev.claudedevc.model.ClaudeCode;
 import dev.claudedevc.model.Descriptor;
@@ -265,14 +267,28 @@ class ValidDescriptorsTest {
     }
 
     @Test
-    void theDescriptorIsFoundByItsConventionalNamesInOrder(@TempDir Path dir) throws Exception {
+    void theDescriptorIsFoundByItsConventionalNamesAndASecondOneIsRefused(@TempDir Path dir) throws Exception {
+        for (String name : DescriptorReader.FILE_NAMES) {
+            Path alone = Files.createDirectories(dir.resolve("alone-" + name)).resolve(name);
+            Files.writeString(alone, name.endsWith(".json") ? "{\"name\": \"json\"}" : "name: yaml\n");
+            assertEquals(alone, DescriptorReader.locate(alone.getParent(), Optional.empty()));
+        }
+        // Only the project's descriptor is mounted read-only in the box: the agent can write the other names, and
+        // the one read first (claude-devc.yaml) used to become the policy of the next generate or apply.
         Files.writeString(dir.resolve("claude-devc.json"), "{\"name\": \"json\"}");
         assertEquals(dir.resolve("claude-devc.json"), DescriptorReader.locate(dir, Optional.empty()));
-        Files.writeString(dir.resolve("claude-devc.yml"), "name: yml\n");
-        assertEquals(dir.resolve("claude-devc.yml"), DescriptorReader.locate(dir, Optional.empty()));
         Files.writeString(dir.resolve("claude-devc.yaml"), "name: yaml\n");
-        assertEquals("yaml", DescriptorReader.load(dir, Optional.empty()).descriptor().name());
-        assertTrue(Files.exists(dir.resolve("claude-devc.yml")));
+        ClaudeDevcException e = assertThrows(ClaudeDevcException.class,
+                () -> DescriptorReader.load(dir, Optional.empty()));
+        assertEquals(ClaudeDevcException.Kind.INVALID_DESCRIPTOR, e.kind());
+        assertTrue(e.getMessage().contains("several descriptors in " + dir + " (claude-devc.yaml, claude-devc.json)"),
+                e.getMessage());
+        assertEquals(dir.resolve("claude-devc.json"), DescriptorReader.locate(dir,
+                Optional.of(dir.resolve("claude-devc.json"))), "an explicit -f decides");
+        Files.delete(dir.resolve("claude-devc.yaml"));
+        // A dangling link counts too (it would be read once its target appears).
+        Files.createSymbolicLink(dir.resolve("claude-devc.yml"), dir.resolve("nowhere.yaml"));
+        assertThrows(ClaudeDevcException.class, () -> DescriptorReader.locate(dir, Optional.empty()));
         assertFalse(Files.exists(dir.resolve(".devcontainer")), "reading writes nothing");
     }
 }

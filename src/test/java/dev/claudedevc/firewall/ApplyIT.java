@@ -123,6 +123,23 @@ class ApplyIT {
     }
 
     @Test
+    void aCorruptedStagedPolicyIsRefusedByTheFirewallAndTheContainerStaysClosed() {
+        try (DevContainer dev = lab.start(FirewallLab.Variant.ENFORCE)) {
+            dev.applyFirewall().succeeds();
+            String policyBefore = inContainer(dev, ImageLayout.POLICY);
+            // Root-owned (the installer's own checks pass), but not a policy the firewall's start-time check accepts:
+            // the live header with a record appended that breaks its grammar.
+            Exec corrupted = dev.asRoot(ImageLayout.INSTALL_POLICY + " prepare && mkdir -p \"$1/etc/claude-devc\" && "
+                    + "{ cat " + ImageLayout.POLICY + "; echo 'group 98 53'; } > \"$1" + ImageLayout.POLICY + "\" && "
+                    + ImageLayout.INSTALL_POLICY + " apply", ImageLayout.STAGING);
+            assertEquals(4, corrupted.exitCode(), corrupted::text);
+            dev.assertClosed();
+            assertTrue(dev.status().fails().out().contains("closed=yes\n"));
+            assertEquals(policyBefore, inContainer(dev, ImageLayout.POLICY), "the previous policy is back");
+        }
+    }
+
+    @Test
     void theInstallerRefusesStagedFilesNotRootsAndTheAgentCannotRunIt() {
         try (DevContainer dev = lab.start(FirewallLab.Variant.ENFORCE)) {
             dev.applyFirewall().succeeds();
@@ -140,6 +157,20 @@ class ApplyIT {
             assertEquals(3, refused.exitCode(), refused::text);
             assertTrue(refused.err().contains("etc/claude-devc/policy.conf is not root's"), refused::text);
             assertEquals(policyBefore, inContainer(dev, ImageLayout.POLICY), "nothing was installed");
+
+            // A file that cannot be swapped in (here a folder in the way of its rename; a full disk, say) puts the
+            // ones already swapped back before anything reads them (files go in sorted: the managed settings first).
+            String settingsBefore = inContainer(dev, ImageLayout.MANAGED_SETTINGS);
+            Exec blocked = dev.asRoot(ImageLayout.INSTALL_POLICY + " prepare && mkdir -p \"$1/etc/claude-devc\" "
+                    + "\"$1/etc/claude-code\" \"$2.claude-devc-new\" && echo '{}' > \"$1$3\" && echo 'version 1' > "
+                    + "\"$1$2\" && " + ImageLayout.INSTALL_POLICY + " apply; rc=$?; rmdir \"$2.claude-devc-new\"/* "
+                    + "\"$2.claude-devc-new\" 2>/dev/null; rm -rf \"$2.claude-devc-new\"; exit $rc",
+                    ImageLayout.STAGING, ImageLayout.POLICY, ImageLayout.MANAGED_SETTINGS);
+            assertEquals(3, blocked.exitCode(), blocked::text);
+            assertTrue(blocked.err().contains("cannot install the staged files (the previous ones are back)"),
+                    blocked::text);
+            assertEquals(policyBefore, inContainer(dev, ImageLayout.POLICY));
+            assertEquals(settingsBefore, inContainer(dev, ImageLayout.MANAGED_SETTINGS));
             assertTrue(dev.status().succeeds().out().startsWith("result=ok\n"), "the firewall is as it was");
             dev.connect4("allowed.test", 443).reaches("allowed");
         }

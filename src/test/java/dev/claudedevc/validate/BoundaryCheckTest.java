@@ -127,6 +127,20 @@ class BoundaryCheckTest {
                 "-v", "/home/me/cache:/cache"));
     }
 
+    /** Review: with ports below 1024 open to every user, the agent bound the resolver's port and swallowed queries. */
+    @Test
+    void aSysctlGivingTheAgentPort53IsRefused() throws IOException {
+        assertTrue(generated().get("runArgs").toString().contains(
+                "\"--sysctl=net.ipv4.ip_unprivileged_port_start=1024\""), generated().toString());
+        for (String low : List.of("0", "53", "-1", "x")) {
+            int index = generated().get("runArgs").size();
+            List<String> problems = withRunArgs("--sysctl=net.ipv4.ip_unprivileged_port_start=" + low);
+            assertRefusedAt(problems, "runArgs[" + index + "]");
+            assertTrue(problems.get(0).contains("bind port 53 beside the firewall's resolver"), problems::toString);
+        }
+        assertEquals(List.of(), withRunArgs("--sysctl", "net.ipv4.ip_unprivileged_port_start=80"));
+    }
+
     @Test
     void topLevelKeysThatOpenTheBoxAreRefusedByName() throws IOException {
         ObjectNode json = generated();
