@@ -70,7 +70,7 @@ public final class CompiledPolicyCheck {
             }
             String want = expected.get(file.name());
             if (want != null && !want.equals(text)) {
-                problems.add(file.name() + " differs from what the descriptor's effective policy compiles to (line "
+                problems.add(file.name() + " differs from what the descriptor compiles to (line "
                         + firstDifference(want, text) + "; run claude-devc generate)");
             }
         }

@@ -31,7 +31,7 @@ class LiveCheckTest {
     void anInternalAnswerNoRangeExemptsIsRefusedByTheGuardEvenInAnAllowSet() {
         FakeEngine engine = box("result=ok\nmode=enforce\n", "mirror.corp.example. 60 IN A 10.20.0.7\n")
                 .onExec("c", "root", List.of("ipset", "test", "cdv-private-4"), ok(""))
-                .onExec("c", "root", List.of("ipset", "test", "cdv-exempt-4"), NOT_IN_SET)
+                .onExec("c", "root", List.of("ipset", "test", "cdv-pans-4"), NOT_IN_SET)
                 .onExec("c", "root", List.of("ipset", "test", "cdv-g0-4"), ok(""));
         LiveCheck.Answer a = new LiveCheck(engine, "c").ask(new Endpoint("mirror.corp.example", 443));
         assertFalse(a.allowed());
