@@ -298,6 +298,7 @@ BEGIN {
   nfiles = split(names, order, " ")
   dns_user = "claude-devc-dns"
   docker_dns = "127.0.0.11"
+  header = dir "/policy.conf"
 }
 
 # ---- facts ----
@@ -370,8 +371,9 @@ FILENAME == "/proc/net/if_inet6" {
 }
 
 # ---- the header ----
-FILENAME == dir "/policy.conf" {
+FILENAME == header {
   name = "policy.conf"
+  if (index($0, "#") == 1) next  # the readable allow list: a comment line for each entry
   line = $0
   sub(/#.*/, "", line)
   if (line ~ /^ *$/) next
@@ -473,6 +475,12 @@ function finish() {
 }
 
 function ipset_line(   w, n, inet, fam, set) {
+  # The common line of a large policy, a static IPv4 range, in one match (the general rules below accept the
+  # same; mawk has no {n} repeats, hence the four octets written out)
+  if ($0 ~ /^add cdv-t-cdv-s(0|[1-9][0-9]?)-4 (25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\/([1-9]|[12][0-9]|3[0-2]) -exist$/) {
+    emit($0)
+    return
+  }
   n = split($0, w, " ")
   fam = substr(w[2], length(w[2]))
   inet = fam == 6 ? "inet6" : "inet"
@@ -490,6 +498,9 @@ function ipset_line(   w, n, inet, fam, set) {
       ($0 == "create " set " hash:net family " inet " maxelem 65536" || \
       $0 == "create " set " hash:net family " inet " maxelem 65536 -exist")) {
       emit($0)
+    } else if (set ~ /^cdv-t-cdv-s(0|[1-9][0-9]?)-[46]$/ && n == 9 && w[7] ~ /^(2048|4096|8192|16384|32768)$/ && \
+      $0 == "create " set " hash:net family " inet " hashsize " w[7] " maxelem 65536") {
+      emit($0)  # a large static set, made at its final size
     } else bad("not understood: \047" $0 "\047")
   } else if (w[1] == "add" && n == 3 && w[2] ~ /^cdv-exempt-[46]$/ && w[3] ~ ("^cdv-(s(0|[1-9][0-9]?)|pans)-" fam "$")) {
     emit($0)

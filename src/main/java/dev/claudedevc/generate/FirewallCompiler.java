@@ -266,7 +266,10 @@ public final class FirewallCompiler {
                 b.append("create cdv-g").append(g).append('-').append(fam).append(" hash:net family ").append(inet)
                         .append(" timeout ").append(ANSWER_LIFETIME).append(" maxelem 262144 -exist\n");
                 b.append("create ").append(s).append(" hash:net family ").append(inet).append(" maxelem 65536 -exist\n");
-                b.append("create cdv-t-").append(s).append(" hash:net family ").append(inet).append(" maxelem 65536\n");
+                int g0 = g;
+                long ranges = in.nets().stream().filter(n -> n.group() == g0 && family(fam, n.cidr())).count();
+                b.append("create cdv-t-").append(s).append(" hash:net family ").append(inet)
+                        .append(hashSize(ranges)).append(" maxelem 65536\n");
                 String lastOrigin = null;
                 for (Net net : in.nets()) {
                     if (net.group() == g && family(fam, net.cidr())) {
@@ -294,6 +297,23 @@ public final class FirewallCompiler {
         }
         return b.append(end(ImageLayout.IPSETS)).toString();
     }
+
+    /**
+     * A large static set is made at its final hash size: filled from ipset's default (1024 buckets), the kernel
+     * would grow and rehash it several times during the load (at 10 000 ranges that is a third of the restore).
+     * Two ranges a bucket on average, as the kernel itself settles; nothing for sets the default holds.
+     */
+    static String hashSize(long ranges) {
+        if (ranges <= 2 * DEFAULT_HASH_SIZE) {
+            return "";
+        }
+        long buckets = Math.max(2 * DEFAULT_HASH_SIZE, Long.highestOneBit(ranges / 2 - 1) << 1);
+        return " hashsize " + Math.min(MAX_HASH_SIZE, buckets);
+    }
+
+    private static final int DEFAULT_HASH_SIZE = 1024;
+    /** Half of maxelem 65536: the largest size {@link #hashSize} gives, and the script's grammar accepts. */
+    private static final int MAX_HASH_SIZE = 32768;
 
     // ---------------------------------------------------------------------------------------------------------
     // Filter tables (firewall/README.md, "Rules and sets").

@@ -68,6 +68,9 @@ class CompiledPolicyVerdictIT {
             an answer set filled statically         | false | sed -i 's/^\\(create cdv-g0-4 .*\\)$/\\1\\nadd cdv-g0-4 0.0.0.0\\/1/' /etc/claude-devc/ipsets.restore && REDIGEST
             DNS port allowed, digest fixed          | false | sed -i 's/--dports 443,80 /--dports 443,53 /' /etc/claude-devc/filter4.rules && REDIGEST
             accept everything, digest fixed         | false | sed -i 's/^-A OUTPUT -j CDV-DENY$/-A OUTPUT -j ACCEPT/' /etc/claude-devc/filter6.rules && REDIGEST
+            a range octet over 255, digest fixed    | false | sed -i 's/^\\(create cdv-t-cdv-s0-4 .*\\)$/\\1\\nadd cdv-t-cdv-s0-4 10.0.256.0\\/24 -exist/' /etc/claude-devc/ipsets.restore && REDIGEST
+            a range of everything, digest fixed     | false | sed -i 's/^\\(create cdv-t-cdv-s0-4 .*\\)$/\\1\\nadd cdv-t-cdv-s0-4 0.0.0.0\\/0 -exist/' /etc/claude-devc/ipsets.restore && REDIGEST
+            a hash size outside the grammar         | false | sed -i 's/^\\(create cdv-t-cdv-s0-4 hash:net family inet\\) \\(maxelem 65536\\)$/\\1 hashsize 3000 \\2/' /etc/claude-devc/ipsets.restore && REDIGEST
             a fixed foreign resolver, digest fixed  | false | sed -i 's,^server=/allowed.test/@UPSTREAM@$,server=/allowed.test/192.0.2.53,' /etc/claude-devc/dnsmasq.conf && REDIGEST
             unknown header record                   | false | echo 'allow-everything please' >>/etc/claude-devc/policy.conf
             a header port 53                        | false | echo 'host-port 53' >>/etc/claude-devc/policy.conf
@@ -103,6 +106,37 @@ class CompiledPolicyVerdictIT {
             CliRun validate = CliRun.of("validate", "-C", project.toString());
             assertEquals(intact ? 0 : ExitCodes.INVALID_OUTPUT, validate.exitCode(), what + ": validate\n"
                     + validate.out() + validate.err());
+        }
+    }
+
+    /**
+     * A large static set (generate makes it at its final hash size, FirewallCompiler.hashSize) passes the
+     * script's check and loads: 3000 ranges, counted in the kernel's set after the apply, status ok.
+     */
+    @org.junit.jupiter.api.Test
+    void aLargeStaticSetMadeAtItsFinalSizePassesTheCheckAndLoads() {
+        try {
+            dev.asRoot("rm -rf /etc/claude-devc && cp -a /tmp/policy-intact /etc/claude-devc").succeeds();
+            dev.asRoot("""
+                    awk '{print} /^create cdv-t-cdv-s0-4 / {for (i = 0; i < 3000; i++) \
+                      printf "add cdv-t-cdv-s0-4 10.%d.%d.0/24 -exist\\n", int(i / 256), i % 256}' \
+                      /etc/claude-devc/ipsets.restore >/tmp/big
+                    sed 's/^\\(create cdv-t-cdv-s0-4 hash:net family inet\\) \\(maxelem 65536\\)$/\\1 hashsize 2048 \\2/' \
+                      /tmp/big >/etc/claude-devc/ipsets.restore
+                    grep -q '^create cdv-t-cdv-s0-4 hash:net family inet hashsize 2048 maxelem 65536$' \
+                      /etc/claude-devc/ipsets.restore
+                    """ + REDIGEST).succeeds();
+            dev.asUser(DevContainer.FIREWALL + " check").succeeds();
+            dev.asRoot(DevContainer.FIREWALL).succeeds();
+            String set = dev.asRoot("ipset list cdv-s0-4 | grep -E '^(Header|Number of entries):'").succeeds().out();
+            int ranges = Integer.parseInt(dev.asRoot("grep -c '^add cdv-t-cdv-s0-4 ' /etc/claude-devc/ipsets.restore")
+                    .succeeds().out().strip());
+            assertTrue(ranges >= 3000, "ranges in the file: " + ranges);
+            assertTrue(set.contains("hashsize 2048 ") && set.contains("Number of entries: " + ranges + "\n"), set);
+            assertTrue(dev.status().out().contains("result=ok\n"), dev.status()::text);
+        } finally {
+            dev.asRoot("rm -rf /etc/claude-devc && cp -a /tmp/policy-intact /etc/claude-devc && " + DevContainer.FIREWALL)
+                    .succeeds();
         }
     }
 
