@@ -47,23 +47,27 @@ import org.testcontainers.utility.DockerImageName;
  * the Node image, {@code vscode} on the others) with {@code USER ALL=(root) NOPASSWD:ALL} in /etc/sudoers.d; a
  * {@code devcontainer.metadata} label adding SYS_PTRACE and seccomp=unconfined (as the Go image's does); the
  * toolchain folder the official image makes writable for the user's group (npm-global, py-utils, SDKMAN, GOPATH,
- * CARGO_HOME) first on PATH, with a planted {@code git} in it. The toolchain itself comes from Debian bookworm
- * packages, so its version is Debian's, not the official image's:
+ * CARGO_HOME) first on PATH, with a planted {@code git} in it. The toolchain itself comes from Debian packages
+ * (bookworm's, but trixie's for JDK 21), so its version is Debian's, not the official image's:
  * <ul>
  * <li>Node: Debian's 18.19 (in /usr/bin; the official image's is in /usr/local/bin) stands in for
  *     javascript-node:20 (the project asks for &gt;= 18: met); no nvm;</li>
  * <li>Python: 3.11 for python:3.10 (asks for &gt;= 3.9: met); it lives in /usr/bin, the official one in
  *     /usr/local/bin;</li>
- * <li>Java: OpenJDK 17 (linked as /usr/lib/jvm/msopenjdk-current and SDKMAN's candidates/java/current) for both
- *     java:17 (Spring Boot asks for 17: met) and java:21 (the Gradle toolchain asks for 21: <b>not met</b>; JDK 21
- *     is not packaged for bookworm, so only the image's layout and that javac runs are proven there);</li>
+ * <li>Java: OpenJDK 17 (linked as /usr/lib/jvm/msopenjdk-current and SDKMAN's candidates/java/current) for
+ *     java:17 (Spring Boot asks for 17: met); for java:21 (the Gradle toolchain asks for 21: met) OpenJDK 21,
+ *     linked the same way, in a stand-in made on {@code local/debian:trixie}: JDK 21 is packaged for trixie only
+ *     (not bookworm, not bookworm-backports; the official java:21-bookworm carries Microsoft's build, from a
+ *     registry not reachable here, and trixie's needs trixie's glibc). The box's Dockerfile is the same either way;
+ *     what it adds installs on trixie as on bookworm;</li>
  * <li>Go: bookworm-backports' 1.23 (golang-1.23-go, linked as /usr/local/go) for go:1.25 (asks for 1.23: met);</li>
  * <li>Rust: bookworm's rustc-web/cargo-web 1.85 linked into /usr/local/cargo/bin for rust:1 (asks for 1.80:
  *     met). The stand-in has no rustup (not packaged for bookworm), so the Dockerfile's build-time
- *     {@code rustup toolchain install} is skipped here, not proven.</li>
+ *     {@code rustup toolchain install} is skipped here, not proven: it downloads from static.rust-lang.org, which
+ *     no build here reaches.</li>
  * </ul>
  * Every stand-in starts with the same layer (the box's own system packages, so each generated image's apt step
- * only refreshes the lists), then one layer per toolchain (shared by the two Java kinds). The stand-ins and the
+ * only refreshes the lists), then one layer per toolchain. The stand-ins and the
  * generated images are kept between runs under fixed tags, as a build cache like the base image: a run after a
  * change rebuilds what the change touches (on a fresh machine, everything). Each claim about the box is first shown
  * false on the stand-in. The containers only sleep, without a network; the checks are version-style commands and
@@ -72,6 +76,8 @@ import org.testcontainers.utility.DockerImageName;
 class OfficialImageStandInsIT {
 
     static final String BASE_IMAGE = System.getenv().getOrDefault("CLAUDE_DEVC_BASE_IMAGE", "local/debian:bookworm");
+    /** Debian trixie, made by .ci/provision like the base image: the only Debian release that packages JDK 21. */
+    static final String TRIXIE_IMAGE = System.getenv().getOrDefault("CLAUDE_DEVC_TRIXIE_IMAGE", "local/debian:trixie");
     static final String PLANTED = "planted-git";
     /** The metadata an official image carries that the box must not inherit (the Go image's run arguments). */
     static final String LABEL = "[{\\\"id\\\":\\\"ghcr.io/devcontainers/features/common-utils:2\\\"},"
@@ -99,6 +105,11 @@ class OfficialImageStandInsIT {
             String toolDir, String binDir, String env, String version, Pattern versionAt, boolean meets,
             String work) {
 
+        /** The Debian image the stand-in is made on: trixie for JDK 21, bookworm for the others. */
+        String standInBase() {
+            return packages.contains("openjdk-21") ? TRIXIE_IMAGE : BASE_IMAGE;
+        }
+
         String group() {
             return toolDir.replaceAll(".*/", "").replaceAll("[^a-z]", "") + "grp";
         }
@@ -111,7 +122,7 @@ class OfficialImageStandInsIT {
             String backports = packages.contains("bpo:") ? "uri=$(awk '$1 == \"deb\" {print $2; exit}' "
                     + "/etc/apt/sources.list) && echo \"deb $uri bookworm-backports main\" "
                     + "> /etc/apt/sources.list.d/backports.list && " : "";
-            return "FROM " + BASE_IMAGE + "\n"
+            return "FROM " + standInBase() + "\n"
                     + "RUN apt-get update && apt-get install -y --no-install-recommends bind9-dnsutils bubblewrap \\\n"
                     + "      ca-certificates curl dnsmasq-base git iproute2 ipset iptables procps socat sudo \\\n"
                     + " && rm -rf /var/lib/apt/lists/*\n"
@@ -149,6 +160,11 @@ class OfficialImageStandInsIT {
             + "ENV PATH=/usr/local/sdkman/bin:/usr/local/sdkman/candidates/java/current/bin:$PATH";
     static final String JAVA_WORK = "mkdir -p /tmp/j && cd /tmp/j && printf 'class Hello { public static void main("
             + "String[] a) { System.out.println(\"hello\"); } }' > Hello.java && javac Hello.java && java Hello";
+
+    /** The same, compiled for Java 21 (a record pattern in a switch: a Java 21 language feature). */
+    static final String JAVA_WORK_21 = "mkdir -p /tmp/j && cd /tmp/j && printf 'record P(int x) {} class Hello { public"
+            + " static void main(String[] a) { Object o = new P(1); System.out.println(switch (o) { case P(int x) ->"
+            + " \"hello \" + x; default -> \"?\"; }); } }' > Hello.java && javac --release 21 Hello.java && java Hello";
 
     static final List<Kind> KINDS = List.of(
             new Kind("node-web-framework", "node 18", "mcr.microsoft.com/devcontainers/javascript-node:20-bookworm",
@@ -192,8 +208,8 @@ class OfficialImageStandInsIT {
                     "cd /tmp && cargo new --vcs none --quiet hello && cd hello && cargo build --offline --quiet"
                             + " && ./target/debug/hello && echo \"CARGO_HOME=$CARGO_HOME\""),
             new Kind("gradle-java-library", "java 21", "mcr.microsoft.com/devcontainers/java:21-bookworm", "vscode",
-                    "openjdk-17-jdk-headless", JAVA_LAYOUT, "/usr/local/sdkman", "/usr/local/sdkman/bin", JAVA_ENV,
-                    "javac -version", Pattern.compile("javac ([0-9]+)"), false, JAVA_WORK));
+                    "openjdk-21-jdk-headless", JAVA_LAYOUT, "/usr/local/sdkman", "/usr/local/sdkman/bin", JAVA_ENV,
+                    "javac -version", Pattern.compile("javac ([0-9]+)"), true, JAVA_WORK_21));
 
     @TempDir
     static Path work;
