@@ -567,7 +567,7 @@ public final class DescriptorReader {
         });
         List<Toolchains.Toolchain> debian = toolchains.fromDebian();
         for (Toolchains.Toolchain t : debian) {
-            if (!t.ecosystem().debianVersion().meets(t.version())) {
+            if (t.ecosystem().debianToolchain(t.version()).isEmpty()) {
                 Node where = at.get(list.indexOf(t));
                 boolean first = list.indexOf(t) == 0;
                 String fix = source == Toolchains.Source.DEBIAN
@@ -577,8 +577,7 @@ public final class DescriptorReader {
                                 + "image is the base (the others then come from Debian packages)";
                 throw f.source().error(where, f.path(t.ecosystem().key()), t.ecosystem().displayName() + " "
                         + t.version() + " is required, but Debian " + Ecosystem.DEBIAN_RELEASE + " packages "
-                        + t.ecosystem().displayName() + " " + t.ecosystem().debianVersion() + " ("
-                        + String.join(", ", t.ecosystem().debianPackages()) + "); " + fix
+                        + t.ecosystem().displayName() + " " + t.ecosystem().debianOffer() + "; " + fix
                         + ", or lower the requirement if the project builds with " + t.ecosystem().debianVersion());
             }
         }

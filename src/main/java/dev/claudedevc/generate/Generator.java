@@ -255,7 +255,14 @@ public final class Generator {
         view.put("dnsUser", ImageLayout.DNS_USER);
         view.put("home", d.home());
         List<String> packages = new ArrayList<>(BASE_PACKAGES);
-        d.toolchains().fromDebian().forEach(t -> packages.addAll(t.ecosystem().debianPackages()));
+        List<Ecosystem.DebianToolchain> debian = d.toolchains().fromDebian().stream()
+                .map(t -> t.ecosystem().debianToolchain(t.version()).orElseThrow()).toList();  // the reader checked
+        debian.forEach(t -> packages.addAll(t.packages()));
+        view.put("backports", debian.stream().anyMatch(Ecosystem.DebianToolchain::backports));
+        view.put("backportsSuite", Ecosystem.BACKPORTS);
+        view.put("debianRelease", Ecosystem.DEBIAN_RELEASE);
+        view.put("debianCommands", debian.stream().flatMap(t -> t.commands().stream()).map(c -> Map.of("path", c))
+                .toList());
         if (d.claudeCode().sandbox()) {
             packages.add("bubblewrap");  // Claude Code's Bash sandbox; socat (its proxy bridge) is a base package
         }

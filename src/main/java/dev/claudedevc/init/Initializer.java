@@ -189,7 +189,7 @@ public final class Initializer {
             String toolchainSource) {
         List<ToolchainDetector.Detected> out = new ArrayList<>(detected);
         for (ToolchainDetector.Detected t : detected) {
-            if (t.version().isPresent() && !t.ecosystem().debianVersion().meets(t.version().get())) {
+            if (t.version().isPresent() && t.ecosystem().debianToolchain(t.version().get()).isEmpty()) {
                 out.remove(t);
                 out.add(0, t);
                 break;

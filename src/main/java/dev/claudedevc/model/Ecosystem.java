@@ -134,6 +134,51 @@ public enum Ecosystem {
         return debianPackages;
     }
 
+    /**
+     * A toolchain from Debian packages.
+     *
+     * @param packages  what apt installs
+     * @param version   the version they provide (major.minor)
+     * @param backports whether they come from {@value #BACKPORTS}, which the Dockerfile adds for that one step
+     * @param commands  absolute paths of its commands outside the system folders, each linked into /usr/local/bin
+     */
+    public record DebianToolchain(List<String> packages, ToolchainVersion version, boolean backports,
+            List<String> commands) {
+        public DebianToolchain {
+            packages = List.copyOf(packages);
+            commands = List.copyOf(commands);
+        }
+    }
+
+    /** Debian's suite of newer versions for the stable release, from the same mirror. */
+    public static final String BACKPORTS = DEBIAN_RELEASE + "-backports";
+
+    /**
+     * The Debian packages that meet {@code required}: bookworm's own when they do, else the newer version
+     * bookworm-backports packages (Go: golang-1.23-go, as bookworm's golang-go is 1.19); empty when neither does.
+     */
+    public Optional<DebianToolchain> debianToolchain(ToolchainVersion required) {
+        if (debianVersion.meets(required)) {
+            return Optional.of(new DebianToolchain(debianPackages, debianVersion, false, List.of()));
+        }
+        if (this == GO && GO_BACKPORT.meets(required)) {
+            String dir = "/usr/lib/go-" + GO_BACKPORT + "/bin/";
+            return Optional.of(new DebianToolchain(List.of("golang-" + GO_BACKPORT + "-go"), GO_BACKPORT, true,
+                    List.of(dir + "go", dir + "gofmt")));
+        }
+        return Optional.empty();
+    }
+
+    /** The newest Go bookworm-backports packages (golang-1.23-go: /usr/lib/go-1.23, no /usr/bin/go of its own). */
+    private static final ToolchainVersion GO_BACKPORT = ToolchainVersion.parse("1.23");
+
+    /** What Debian offers, for a message: {@code 1.19 (golang-go), or 1.23 from bookworm-backports}. */
+    public String debianOffer() {
+        String own = debianVersion + " (" + String.join(", ", debianPackages) + ")";
+        return this == GO ? own + ", or " + GO_BACKPORT + " from " + BACKPORTS + " (golang-" + GO_BACKPORT + "-go)"
+                : own;
+    }
+
     /** The version Debian bookworm ships (major.minor). */
     public ToolchainVersion debianVersion() {
         return debianVersion;

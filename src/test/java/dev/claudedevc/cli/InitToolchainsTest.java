@@ -74,6 +74,7 @@ class InitToolchainsTest {
         "python-http-library | python3 python3-pip python3-venv",
         "spring-boot-maven   | maven openjdk-17-jdk-headless",
         "rust-cli            | cargo-web rustc-web",
+        "go-cli-library      | golang-1.23-go",
     })
     void fromDebianPackagesWhenBookwormsVersionFits(String fixture, String packages) throws IOException {
         copy(fixture);
@@ -85,16 +86,25 @@ class InitToolchainsTest {
         for (String pkg : packages.split(" ")) {
             assertTrue(dockerfile.contains("      " + pkg + " \\\n"), pkg);
         }
+        // Go 1.23 is newer than bookworm's 1.19: bookworm-backports, for that step only, and go linked onto PATH.
+        boolean backports = fixture.startsWith("go");
+        assertEquals(backports, dockerfile.contains(
+                " && echo \"deb $uri bookworm-backports main\" >/etc/apt/sources.list.d/claude-devc-backports.list \\\n"));
+        assertEquals(backports, dockerfile.contains(" && ln -sf /usr/lib/go-1.23/bin/go /usr/local/bin/"));
+        CliRun.of("validate", "-C", repo.toString()).exits(0);
     }
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-        "go-cli-library      | toolchains.go: Go 1.23 is required, but Debian bookworm packages Go 1.19 (golang-go); use source: official-image (the default), which bases the image on mcr.microsoft.com/devcontainers/go:1.25-bookworm",
+        "go-cli-library      | toolchains.go: Go 1.25 is required, but Debian bookworm packages Go 1.19 (golang-go), or 1.23 from bookworm-backports (golang-1.23-go); use source: official-image (the default), which bases the image on mcr.microsoft.com/devcontainers/go:1.25-bookworm",
         "gradle-java-library | toolchains.java: Java (JDK) 21 is required, but Debian bookworm packages Java (JDK) 17",
     })
     void fromDebianPackagesATooOldVersionIsALocatedErrorNamingTheConflictAndTheFix(String fixture, String message)
             throws IOException {
         copy(fixture);
+        if (fixture.startsWith("go")) {  // newer than bookworm-backports' 1.23 too
+            Files.writeString(repo.resolve("go.mod"), "module example.test/cli\n\ngo 1.25.0\n");
+        }
         List<Path> before;
         try (Stream<Path> files = Files.list(repo)) {
             before = files.sorted().toList();

@@ -22,9 +22,9 @@ import org.testcontainers.utility.DockerImageName;
 
 /**
  * The Debian-package path ({@code init --toolchain-source debian}, {@code toolchains: source: debian}): a
- * repository with four ecosystems whose stated versions bookworm packages gets an image on plain Debian where the
- * agent's user runs Node.js, Python with venv, a JDK with Maven, Go and Rust (bookworm's rustc-web 1.85) from Debian
- * packages, and git. (The official
+ * repository with five ecosystems whose stated versions Debian packages gets an image on plain Debian where the
+ * agent's user runs Node.js, Python with venv, a JDK with Maven, Go (1.23 from bookworm-backports, as the module
+ * asks for 1.22 and bookworm's own is 1.19) and Rust (bookworm's rustc-web 1.85) from Debian packages, and git. (The official
  * image path, per kind of repository, is {@link OfficialImageStandInsIT}; the version-conflict message is
  * InitToolchainsTest's.) The image keeps a fixed tag as a build cache: its apt layer is the slow part, and a
  * rebuild of the same Dockerfile on this engine reuses it. The container only sleeps: no network use.
@@ -48,7 +48,7 @@ class ToolchainImageIT {
         Files.writeString(repo.resolve("pom.xml"), "<project><properties><maven.compiler.release>17"
                 + "</maven.compiler.release></properties></project>\n");
         Files.writeString(repo.resolve("pyproject.toml"), "[project]\nrequires-python = \">=3.10\"\n");
-        Files.writeString(repo.resolve("go.mod"), "module example.test/x\n\ngo 1.19\n");
+        Files.writeString(repo.resolve("go.mod"), "module example.test/x\n\ngo 1.22\n");
         Files.writeString(repo.resolve("Cargo.toml"), "[package]\nname = \"x\"\nrust-version = \"1.80\"\n");
         String[] init = cli("init", "-C", repo.toString(), "--claude-install", "none", "--toolchain-source", "debian",
                 "--name", "toolchains-debian");
@@ -99,7 +99,13 @@ class ToolchainImageIT {
         assertTrue(python.startsWith("Python 3.11"), python);
         assertTrue(ok("dev", "javac -version").contains("javac 17"));
         assertTrue(ok("dev", "mvn --version").contains("Apache Maven 3"));
-        assertTrue(ok("dev", "go version").contains("go1.19"));
+        // go 1.22 is newer than bookworm's 1.19: bookworm-backports' 1.23, linked onto PATH, builds the module
+        String go = ok("dev", "go version && command -v go && mkdir -p /tmp/g && cd /tmp/g && printf 'module "
+                + "example.test/g\\n\\ngo 1.22\\n' > go.mod && printf 'package main\\nimport \"fmt\"\\nfunc main() "
+                + "{ fmt.Println(\"hello\") }\\n' > main.go && GOTOOLCHAIN=local go build -o hello . && ./hello");
+        assertTrue(go.contains("go1.23") && go.contains("/usr/local/bin/go\n") && go.contains("hello"), go);
+        assertEquals("", ok("root", "ls /etc/apt/sources.list.d/ | grep backports || true").strip(),
+                "the backports source was for that step only");
         String rust = ok("dev", "cargo --version && rustc --version");
         assertTrue(rust.contains("cargo 1.85") && rust.contains("rustc 1.85"), "bookworm's rustc-web meets 1.80: " + rust);
         assertTrue(ok("dev", "git --version").startsWith("git version 2."));

@@ -2,6 +2,7 @@ package dev.claudedevc.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -49,5 +50,30 @@ class EcosystemTest {
         assertEquals(ToolchainVersion.parse(debian), e.debianVersion());
         assertEquals(true, e.debianVersion().meets(ToolchainVersion.parse(fits)));
         assertEquals(false, e.debianVersion().meets(ToolchainVersion.parse(tooNew)));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', value = {
+        "go     | 1.19 | golang-go      | 1.19 | false",
+        "go     | 1.20 | golang-1.23-go | 1.23 | true",
+        "go     | 1.23 | golang-1.23-go | 1.23 | true",
+        "go     | 1.24 | -              | -    | false",
+        "python | 3.11 | python3 python3-pip python3-venv | 3.11 | false",
+        "python | 3.12 | -              | -    | false",
+        "java   | 21   | -              | -    | false",
+    })
+    void debianPackagesThatMeetTheRequirementFromBookwormOrItsBackports(String key, String required,
+            String packages, String version, boolean backports) {
+        Ecosystem e = Ecosystem.byKey(key).orElseThrow();
+        Optional<Ecosystem.DebianToolchain> t = e.debianToolchain(ToolchainVersion.parse(required));
+        if (packages.equals("-")) {
+            assertEquals(Optional.empty(), t);
+            return;
+        }
+        assertEquals(List.of(packages.split(" ")), t.orElseThrow().packages());
+        assertEquals(ToolchainVersion.parse(version), t.orElseThrow().version());
+        assertEquals(backports, t.orElseThrow().backports());
+        assertEquals(backports ? List.of("/usr/lib/go-1.23/bin/go", "/usr/lib/go-1.23/bin/gofmt") : List.of(),
+                t.orElseThrow().commands());
     }
 }
