@@ -1,10 +1,12 @@
 package dev.claudedevc.cli;
 
 import dev.claudedevc.descriptor.DescriptorReader;
+import dev.claudedevc.descriptor.ToolchainDetector;
 import dev.claudedevc.init.Initializer;
+import dev.claudedevc.model.Ecosystem;
 import dev.claudedevc.model.Forwarding;
 import dev.claudedevc.model.OutputFolder;
-import dev.claudedevc.descriptor.ToolchainDetector;
+import dev.claudedevc.model.Toolchains;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -100,6 +102,11 @@ final class InitCommand implements Callable<Integer> {
         }
         if (!result.toolchains().isEmpty()) {
             err.println("base image: " + result.loaded().descriptor().image() + ", user " + result.loaded().descriptor().user());
+        }
+        for (Toolchains.Toolchain t : result.loaded().descriptor().toolchains().fromDebian()) {
+            t.ecosystem().debianToolchain(t.version()).ifPresent(d -> err.println("from Debian packages: "
+                    + t.ecosystem().key() + " " + d.version() + " (" + String.join(", ", d.packages())
+                    + (d.backports() ? ", from " + Ecosystem.BACKPORTS : "") + ")"));
         }
         OutputFolder out = result.loaded().descriptor().output();
         if (result.outputChosen() && out.equals(OutputFolder.NESTED)) {

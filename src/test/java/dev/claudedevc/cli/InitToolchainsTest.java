@@ -78,7 +78,10 @@ class InitToolchainsTest {
     })
     void fromDebianPackagesWhenBookwormsVersionFits(String fixture, String packages) throws IOException {
         copy(fixture);
-        CliRun.of("init", "-C", repo.toString(), "--claude-install", "none", "--toolchain-source", "debian").exits(0);
+        CliRun init = CliRun.of("init", "-C", repo.toString(), "--claude-install", "none", "--toolchain-source",
+                "debian").exits(0);
+        assertTrue(init.err().contains("\nfrom Debian packages: " + fixture.replaceAll("-.*", "").replace("spring", "java")
+                + " "), init.err());
         Descriptor d = DescriptorReader.load(repo, Optional.empty()).descriptor();
         assertEquals(DescriptorReader.DEFAULT_IMAGE, d.image());
         assertEquals(DescriptorReader.DEFAULT_USER, d.user());
@@ -88,6 +91,8 @@ class InitToolchainsTest {
         }
         // Go 1.23 is newer than bookworm's 1.19: bookworm-backports, for that step only, and go linked onto PATH.
         boolean backports = fixture.startsWith("go");
+        assertEquals(backports, init.err().contains("from Debian packages: go 1.23 (golang-1.23-go, from "
+                + "bookworm-backports)\n"), init.err());
         assertEquals(backports, dockerfile.contains(
                 " && echo \"deb $uri bookworm-backports main\" >/etc/apt/sources.list.d/claude-devc-backports.list \\\n"));
         assertEquals(backports, dockerfile.contains(" && ln -sf /usr/lib/go-1.23/bin/go /usr/local/bin/"));
