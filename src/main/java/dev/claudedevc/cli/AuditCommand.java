@@ -64,8 +64,9 @@ final class AuditCommand implements Callable<Integer> {
         String container;
 
         @Option(names = "--log", paramLabel = "FILE", required = true,
-                description = "A copy of " + DNS_LOG + " (with --status for rejected connections).")
-        Path log;
+                description = "A copy of " + DNS_LOG + " (with --status for rejected connections); repeat it for "
+                        + "the rotated copies (" + DNS_LOG + ".1, ...).")
+        List<Path> log;
     }
 
     @Option(names = "--status", paramLabel = "FILE",
@@ -129,7 +130,15 @@ final class AuditCommand implements Callable<Integer> {
     }
 
     private String[] fromFiles() {
-        return new String[] {read(source.log), status == null ? "" : read(status)};
+        StringBuilder log = new StringBuilder();
+        for (Path file : source.log) {
+            String text = read(file);
+            log.append(text);
+            if (!text.isEmpty() && !text.endsWith("\n")) {
+                log.append('\n');
+            }
+        }
+        return new String[] {log.toString(), status == null ? "" : read(status)};
     }
 
     /** Larger copies of the firewall's records are refused: the resolver's log is rotated well below this. */

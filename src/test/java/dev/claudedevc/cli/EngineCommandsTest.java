@@ -112,6 +112,23 @@ class EngineCommandsTest {
     }
 
     @Test
+    void auditOfCopiesReadsEveryLogGivenTheRotatedOnesToo() throws IOException {
+        Path older = Files.writeString(project.resolve("dns.log.1"),
+                "Nov 28 18:07:48 dnsmasq[56]: query[A] rotated.test from 127.0.0.1\n"
+                + "Nov 28 18:07:48 dnsmasq[56]: config rotated.test is NXDOMAIN");  // no final newline
+        Path newer = Files.writeString(project.resolve("dns.log"),
+                "Nov 28 18:09:01 dnsmasq[56]: query[A] current.test from 127.0.0.1\n"
+                + "Nov 28 18:09:01 dnsmasq[56]: config current.test is NXDOMAIN\n");
+        CliRun run = run("audit", "-C", project.toString(), "--log", older.toString(), "--log", newer.toString(),
+                "--json").exits(0);
+        JsonNode proposals = new ObjectMapper().readTree(run.out()).get("proposals");
+        List<String> entries = new java.util.ArrayList<>();
+        proposals.forEach(p -> entries.add(p.get("entry").asText()));
+        assertEquals(List.of("current.test", "rotated.test"), entries.stream().sorted().toList(), run.out());
+        assertTrue(engine.calls.isEmpty(), "copies need no engine: " + engine.calls);
+    }
+
+    @Test
     void auditReadsTheProjectsDevContainerProposesAndPrintsTheApplyLine() throws IOException {
         engine.running(devContainer("box1", "sha256:boximage"))
                 .files("id-box1", LOG_DIR, Map.of("claude-devc/dns.log", (
